@@ -1,0 +1,62 @@
+#include "common/cli_common.h"
+
+#include <boost/program_options.hpp>
+#include <boost/version.hpp>
+#include <iostream>
+#include <oneapi/tbb/version.h>
+
+#include "common/exit_codes.h"
+#include "slide/core/error.h"
+#include "slide/simd/dispatch.h"
+#include "slide/version.h"
+
+namespace po = boost::program_options;
+
+namespace slide::cli {
+
+std::string version_line(const std::string& program) {
+  return program + " " + kVersion + " (kernels: " +
+         simd::kernel_set_name(simd::active_kernel_set()) + "; oneTBB " +
+         std::to_string(TBB_VERSION_MAJOR) + "." + std::to_string(TBB_VERSION_MINOR) + "; Boost " +
+         std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) +
+         ")";
+}
+
+po::options_description common_options_description(CommonOptions& options) {
+  po::options_description common("Common options");
+  common.add_options()
+      ("help,h", "print this help and exit")
+      ("version,V", "print the version and the kernel set chosen at run time, and exit")
+      ("threads,t", po::value(&options.threads)->default_value(0)->value_name("N"),
+       "worker threads; 0 means every hardware thread")
+      ("seed", po::value(&options.seed)->default_value(0)->value_name("N"),
+       "seed of every random choice; with --threads 1 a run is reproducible")
+      ("quiet,q", po::bool_switch(&options.quiet), "print nothing but errors")
+      ("verbose,v", po::bool_switch(&options.verbose), "print more detail")
+      ("kernels", po::value(&options.kernels)->value_name("SET"),
+       "force a kernel set: scalar, avx2, avx512, avx512-bf16, amx (also SLIDE_KERNELS)");
+  return common;
+}
+
+void apply_common_options(const CommonOptions& options) {
+  if (options.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
+  if (!options.kernels.empty()) {
+    simd::set_active_kernel_set(simd::parse_kernel_set(options.kernels));
+  }
+}
+
+int run_main(const std::string& program, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& error) {
+    const int code = exit_code_for(error);
+    std::cerr << program << ": " << error.what() << "\n";
+    if (code == kExitUsage) std::cerr << "Try '" << program << " --help'.\n";
+    return code;
+  } catch (...) {
+    std::cerr << program << ": unknown internal error\n";
+    return kExitSoftware;
+  }
+}
+
+}  // namespace slide::cli

@@ -1,0 +1,34 @@
+#pragma once
+
+// What both executables share: the version line, the common options, and the top-level
+// driver that turns exceptions into one line on stderr and an exit code.
+
+#include <functional>
+#include <string>
+
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
+
+namespace slide::cli {
+
+// "slide-xc 0.1.0 (kernels: avx512-bf16; oneTBB 2021.8; Boost 1.74)"
+std::string version_line(const std::string& program);
+
+// --help, --version, --threads, --seed, --quiet, --verbose, --kernels.
+struct CommonOptions {
+  int threads = 0;
+  unsigned long long seed = 0;
+  bool quiet = false;
+  bool verbose = false;
+  std::string kernels;
+};
+boost::program_options::options_description common_options_description(CommonOptions& options);
+
+// Applies --kernels (or leaves the run-time choice) and returns nothing; throws UsageError.
+void apply_common_options(const CommonOptions& options);
+
+// Runs body(), printing "program: message" on stderr for any exception and returning the exit
+// code from exit_codes.h. A usage error adds "Try 'program --help'.".
+int run_main(const std::string& program, const std::function<int()>& body);
+
+}  // namespace slide::cli

@@ -1,0 +1,74 @@
+#pragma once
+
+// The table of compute kernels, one implementation per instruction set, chosen once at start-up
+// (see dispatch.h). Every pointer of every table is non-null: a set that has no special version of
+// a kernel points at the best one below it. The scalar set is the reference the tests check
+// the others against.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace slide::simd {
+
+using bf16 = std::uint16_t;  // bfloat16 bit pattern: the upper half of a binary32.
+
+struct AdamParams {
+  float learning_rate;  // already multiplied by the bias correction sqrt(1-b2^t)/(1-b1^t)
+  float beta1;
+  float beta2;
+  float epsilon;  // added to sqrt(v) (epsilon-hat of Kingma & Ba, section 2)
+};
+
+struct Kernels {
+  const char* name;
+
+  // Dense vectors.
+  float (*dot)(const float* a, const float* b, std::size_t n);
+  void (*axpy)(float alpha, const float* x, float* y, std::size_t n);  // y += alpha * x
+  void (*scale)(float alpha, float* x, std::size_t n);                 // x *= alpha
+
+  // Sparse (index, value) pairs against a dense row.
+  float (*sparse_dot)(const std::uint32_t* index, const float* value, std::size_t nnz,
+                      const float* dense);
+  // dense[index[i]] += alpha * value[i]; indices must be distinct.
+  void (*sparse_axpy)(float alpha, const std::uint32_t* index, const float* value,
+                      std::size_t nnz, float* dense);
+
+  // out[i] = dot(x, rows + ids[i] * stride, n) for i < count: the output layer's inner loop.
+  // Prefetches the rows of later ids while it computes.
+  void (*dot_rows)(const float* x, const float* rows, std::size_t stride, const std::uint32_t* ids,
+                   std::size_t count, std::size_t n, float* out);
+  // The same over bfloat16 rows and a bfloat16 x (both activations and weights in bf16).
+  void (*dot_rows_bf16)(const bf16* x, const bf16* rows, std::size_t stride,
+                        const std::uint32_t* ids, std::size_t count, std::size_t n, float* out);
+
+  // bfloat16 conversion; float -> bf16 rounds to nearest even, NaN stays NaN (quiet).
+  void (*f32_to_bf16)(const float* in, bf16* out, std::size_t n);
+  void (*bf16_to_f32)(const bf16* in, float* out, std::size_t n);
+  float (*dot_bf16)(const bf16* a, const bf16* b, std::size_t n);
+
+  // In-place softmax: x[i] = exp(x[i] - max) / sum. Uses a vectorised exp; its maximum relative
+  // error is kExpMaxRelativeError.
+  void (*softmax)(float* x, std::size_t n);
+  // y[i] = exp(x[i]) elementwise with the same exp (x <= 88.7; below -87.3 gives 0).
+  void (*exp)(const float* x, float* y, std::size_t n);
+
+  // One Adam step over a row: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+  // w -= lr * m / (sqrt(v) + eps).
+  void (*adam_step)(float* w, float* m, float* v, const float* g, std::size_t n,
+                    const AdamParams& params);
+
+  // C[i*ldc + j] = dot(A row i, B row j) over k, for i < m, j < n: scoring a batch of vectors
+  // against many rows (exact inference). Row-major, leading dimensions in elements.
+  void (*gemm_nt)(const float* a, std::size_t lda, const float* b, std::size_t ldb, float* c,
+                  std::size_t ldc, std::size_t m, std::size_t n, std::size_t k);
+  // The same with bfloat16 inputs and float32 accumulation (AMX tiles where present).
+  void (*gemm_nt_bf16)(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb, float* c,
+                       std::size_t ldc, std::size_t m, std::size_t n, std::size_t k);
+};
+
+// Documented bound of the vectorised exp used by softmax and exp in every set, relative to the
+// exact value, over the range where the result is a normal float.
+inline constexpr double kExpMaxRelativeError = 4e-7;
+
+}  // namespace slide::simd
