@@ -19,12 +19,12 @@ bool valid_key(std::string_view key) {
   return true;
 }
 
-// Returns the first character a value may not hold, or 0.
-char invalid_value_char(std::string_view value) {
+// '\r' is refused too: a CRLF-damaged CONFIG must not pass with "\r" glued to every value.
+bool has_control_break(std::string_view value) {
   for (const char c : value) {
-    if (c == '\n' || c == '\r' || c == '\0') return c;
+    if (c == '\n' || c == '\r' || c == '\0') return true;
   }
-  return 0;
+  return false;
 }
 
 std::string quoted(std::string_view text) {
@@ -67,7 +67,7 @@ ModelConfig ModelConfig::parse(std::string_view text, const std::string& source)
       throw FormatError(source, where + "invalid key " + quoted(key) +
                                     " (expected letters, digits, '_', '.', '-')");
     }
-    if (invalid_value_char(value) != 0) {
+    if (has_control_break(value)) {
       throw FormatError(source, where + "control character in the value of '" +
                                     std::string(key) + "'");
     }
@@ -94,8 +94,8 @@ void ModelConfig::set_string(const std::string& key, const std::string& value) {
     throw UsageError("ModelConfig: invalid key " + quoted(key) +
                      " (expected letters, digits, '_', '.', '-')");
   }
-  if (invalid_value_char(value) != 0) {
-    throw UsageError("ModelConfig: the value of '" + key + "' holds a newline or NUL");
+  if (has_control_break(value)) {
+    throw UsageError("ModelConfig: the value of '" + key + "' holds a line break or NUL");
   }
   values_[key] = value;
 }
