@@ -240,7 +240,8 @@ class ModelReader {
   const std::byte* data_ = nullptr;
   std::uint64_t length_ = 0;  // bytes available at data_
   bool mapped_ = false;
-  std::byte* buffer_ = nullptr;  // Access::kRead storage (aligned new)
+  std::byte* buffer_ = nullptr;  // Access::kRead storage (anonymous mapping)
+  std::uint64_t buffer_capacity_ = 0;
   std::uint32_t format_version_ = 0;
   std::uint32_t kind_ = 0;
   std::uint64_t file_size_ = 0;
