@@ -1,12 +1,15 @@
 #include "slide/model/model_file.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "model/temp_dir.h"
 #include "slide/core/error.h"
@@ -151,7 +154,7 @@ TEST(ModelFile, RoundTripOfSeveralSectionsInBothAccessModes) {
       const std::span<const float> wout = reader.section_as<float>(Tag("WOUT"));
       ASSERT_EQ(wout.size(), big.size());
       EXPECT_EQ(std::memcmp(wout.data(), big.data(), big.size() * sizeof(float)), 0);
-      EXPECT_EQ(text_of(reader.section(Tag("STRM"))), streamed_expected);
+      EXPECT_EQ(reader.section_text(Tag("STRM")), streamed_expected);
       EXPECT_TRUE(reader.section(Tag("EMPT")).empty());
       EXPECT_TRUE(reader.section(Tag("EMP2")).empty());
       EXPECT_EQ(reader.sections()[3].crc32c, crc32c(big.data(), big.size() * sizeof(float)));
@@ -472,6 +475,57 @@ TEST(ModelFile, DumpDescribesHeaderSectionsAndConfig) {
   char crc[16];
   std::snprintf(crc, sizeof crc, "0x%08x", reader.find(Tag("WOUT"))->crc32c);
   EXPECT_NE(text.find(crc), std::string::npos) << text;
+}
+
+// A pipe cannot be mapped: the reader falls back to read() and grows its buffer past the 1 MiB it
+// starts with for files of unknown size.
+TEST(ModelFile, ReadsFromAPipeAndFromStandardInput) {
+  TempDir dir;
+  const std::string path = dir.file("m.slide");
+  const std::vector<float> weights = random_floats(700'000, 3);  // 2.8 MB
+  {
+    ModelWriter writer(path, kKindXc);
+    writer.add_config(sample_config());
+    writer.add_array(Tag("WOUT"), std::span<const float>(weights));
+    writer.commit();
+  }
+  const std::string bytes = read_bytes(path);
+  const std::string fifo = dir.file("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread feeder([&] { write_bytes(fifo, bytes); });
+  {
+    const ModelReader reader(fifo);  // Access::kMmap asked, read() used
+    feeder.join();
+    EXPECT_FALSE(reader.mapped());
+    const std::span<const float> back = reader.section_as<float>(Tag("WOUT"));
+    ASSERT_EQ(back.size(), weights.size());
+    EXPECT_EQ(std::memcmp(back.data(), weights.data(), weights.size() * sizeof(float)), 0);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(back.data()) % kPayloadAlignment, 0u);
+  }
+
+  const int saved_stdin = ::dup(STDIN_FILENO);
+  ASSERT_GE(saved_stdin, 0);
+  const int file_fd = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(file_fd, 0);
+  ASSERT_EQ(::dup2(file_fd, STDIN_FILENO), STDIN_FILENO);
+  ::close(file_fd);
+  std::string stdin_path, vocabulary_error;
+  bool matches = false;
+  try {
+    const ModelReader reader("-");
+    stdin_path = reader.path();
+    matches = reader.config() == sample_config() &&
+              reader.section_as<float>(Tag("WOUT")).size() == weights.size();
+    reader.section(Tag("VOCB"));
+  } catch (const FormatError& error) {
+    vocabulary_error = error.what();
+  }
+  ::dup2(saved_stdin, STDIN_FILENO);
+  ::close(saved_stdin);
+  EXPECT_EQ(stdin_path, "<stdin>");
+  EXPECT_TRUE(matches);
+  EXPECT_EQ(vocabulary_error.rfind("<stdin>: no section 'VOCB'", 0), 0u) << vocabulary_error;
+  EXPECT_THROW(ModelWriter("-", kKindXc), UsageError);
 }
 
 TEST(ModelFile, MovedReaderKeepsItsData) {

@@ -5,7 +5,7 @@
 // commit() succeeds the target path is untouched (an existing file there stays intact); if the
 // object is destroyed uncommitted (an exception, a crash of the writer code), the temporary file
 // is removed. A crash of the whole process can leave a "<name>.tmp.XXXXXX" file behind, never a
-// partial target.
+// partial target. A symbolic link at the path is replaced by the new file, not followed.
 //
 // This is the model module's own helper for now; the io module's open_output (write to tmp +
 // rename) is meant to replace it, so the interface is kept to what that one offers.

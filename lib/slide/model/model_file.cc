@@ -152,8 +152,22 @@ void SectionSink::flush() {
   buffer_.clear();
 }
 
+namespace {
+
+const std::string& checked_output_path(const std::string& path) {
+  if (path == "-") {
+    throw UsageError("a model file cannot be written to standard output: it is written to a "
+                     "temporary file and renamed into place when complete");
+  }
+  return path;
+}
+
+}  // namespace
+
 ModelWriter::ModelWriter(std::string path, std::uint32_t kind)
-    : path_(std::move(path)), kind_(kind), file_(std::make_unique<AtomicOutputFile>(path_)) {}
+    : path_(std::move(path)),
+      kind_(kind),
+      file_(std::make_unique<AtomicOutputFile>(checked_output_path(path_))) {}
 
 ModelWriter::~ModelWriter() = default;
 
@@ -312,18 +326,26 @@ void ModelReader::release() noexcept {
 }
 
 void ModelReader::load(ReadOptions options) {
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  // "-" is standard input (e.g. `zstd -dc model.slide.zst | slide-xc predict -m -`): read, not
+  // mapped, and named "<stdin>" in messages.
+  const bool from_stdin = path_ == "-";
+  if (from_stdin) path_ = "<stdin>";
+  const int fd = from_stdin ? STDIN_FILENO : ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InputOpenError(path_, errno_text(errno));
   struct Closer {
     int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
+    bool owned;
+    ~Closer() {
+      if (owned) ::close(fd);
+    }
+  } closer{fd, !from_stdin};
 
   struct stat info {};
   if (::fstat(fd, &info) != 0) throw InputOpenError(path_, errno_text(errno));
   if (S_ISDIR(info.st_mode)) throw InputOpenError(path_, "is a directory");
 
-  if (S_ISREG(info.st_mode) && options.access == Access::kMmap && info.st_size > 0) {
+  if (!from_stdin && S_ISREG(info.st_mode) && options.access == Access::kMmap &&
+      info.st_size > 0) {
     void* address = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ,
                            MAP_PRIVATE, fd, 0);
     if (address != MAP_FAILED) {
@@ -391,6 +413,8 @@ void ModelReader::validate_structure() {
                                  std::to_string(kFormatVersion) + ")");
   }
   if (format_version_ == 0) throw FormatError(path_, "invalid model format version 0");
+  // Version 1 is the first; when a version 2 exists, older files are read here through explicit,
+  // tested shims (fastText's way), never by guessing.
   if (byte_order != kByteOrderMark) {
     throw FormatError(path_, "corrupt byte-order mark " + hex32(byte_order) + " (expected " +
                                  hex32(kByteOrderMark) + ")");
@@ -522,6 +546,11 @@ std::span<const std::byte> ModelReader::section(Tag tag) const {
   return {data_ + info->offset, static_cast<std::size_t>(info->size)};
 }
 
+std::string_view ModelReader::section_text(Tag tag) const {
+  const std::span<const std::byte> bytes = section(tag);
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 void ModelReader::check_multiple(Tag tag, std::size_t size, std::size_t element) const {
   if (size % element != 0) {
     throw FormatError(path_, "section '" + tag.to_string() + "' has " + std::to_string(size) +
@@ -531,9 +560,7 @@ void ModelReader::check_multiple(Tag tag, std::size_t size, std::size_t element)
 }
 
 ModelConfig ModelReader::config() const {
-  const std::span<const std::byte> bytes = section(kConfigTag);
-  return ModelConfig::parse(
-      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path_);
+  return ModelConfig::parse(section_text(kConfigTag), path_);
 }
 
 void ModelReader::require_kind(std::uint32_t expected) const {

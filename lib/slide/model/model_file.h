@@ -121,7 +121,8 @@ class ModelWriter {
   using Producer = std::function<void(SectionSink&)>;
 
   // Creates the temporary file next to `path` now, so an unwritable destination fails early
-  // (OutputCreateError).
+  // (OutputCreateError). "-" (stdout) is refused with UsageError: the file is only complete, and
+  // its header only known, at the end.
   ModelWriter(std::string path, std::uint32_t kind);
   ~ModelWriter();
   ModelWriter(const ModelWriter&) = delete;
@@ -193,6 +194,7 @@ enum class Advice { kNormal, kSequential, kRandom, kWillNeed, kDontNeed };
 // failure. Payloads are 64-byte aligned in memory. const member functions are thread-safe.
 class ModelReader {
  public:
+  // `path` "-" reads standard input (always Access::kRead); path() is then "<stdin>".
   explicit ModelReader(std::string path, ReadOptions options = {});
   ~ModelReader();
   ModelReader(ModelReader&&) noexcept;
@@ -213,6 +215,8 @@ class ModelReader {
   // The payload, CRC-verified. Throws FormatError when there is no such section (naming the
   // sections present) or when its CRC does not match.
   std::span<const std::byte> section(Tag tag) const;
+  // The payload as text (CONFIG, vocabularies); same checks as section().
+  std::string_view section_text(Tag tag) const;
   // The payload as an array of T; FormatError when the size is not a multiple of sizeof(T).
   template <class T>
   std::span<const T> section_as(Tag tag) const {
