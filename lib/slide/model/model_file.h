@@ -16,7 +16,8 @@
 //   32 + 32n   u32    header CRC32C of bytes [0, 32 + 32n)
 //   36 + 32n   u32    reserved (0)
 //   then the payloads in table order, each at the next multiple of 64 bytes (mmap-friendly; the
-//   padding is zero bytes), the file ending exactly at the end of the last payload.
+//   padding is zero bytes), the file ending exactly at the end of the last payload (at the end of
+//   the header when there are no sections).
 //
 // Every byte is covered by a check: the header and table by the header CRC, each payload by its
 // CRC32C, the padding by being zero, the length by file_size. A reader refuses a newer version,
