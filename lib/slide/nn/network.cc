@@ -88,9 +88,10 @@ std::uint64_t ParameterBuffers::bytes() const {
   return n * sizeof(float);
 }
 
-Network::Network(NetworkConfig config) : config_(std::move(config)) {
+Network::Network(NetworkConfig config, bool initialize) : config_(std::move(config)) {
   config_.check();
   params_ = ParameterBuffers::zeros(config_);
+  if (!initialize) return;
   init_rows(params_.input_weights, config_.hidden_init, config_.seed, 0);
   for (std::size_t l = 0; l < params_.hidden_weights.size(); ++l) {
     init_rows(params_.hidden_weights[l], config_.hidden_init, config_.seed, l + 1);

@@ -77,9 +77,10 @@ struct ParameterBuffers {
 
 class Network {
  public:
-  // Allocates and initialises the parameters (deterministically from config.seed, in parallel:
-  // row r of layer l draws from Rng(seed, l, r)).
-  explicit Network(NetworkConfig config);
+  // Allocates the parameters and, when `initialize` is true, initialises them
+  // (deterministically from config.seed, in parallel: row r of layer l draws from
+  // Rng(seed, l, r)); otherwise they are zero (a model about to be loaded).
+  explicit Network(NetworkConfig config, bool initialize = true);
 
   const NetworkConfig& config() const { return config_; }
   std::uint32_t input_dim() const { return config_.input_dim; }

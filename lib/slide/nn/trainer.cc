@@ -85,11 +85,11 @@ float Trainer::current_learning_rate() const {
   return static_cast<float>(config_.learning_rate * fraction);
 }
 
-void Trainer::restore_counters(std::uint64_t step, std::uint64_t epoch,
-                               std::uint64_t examples_seen) {
-  step_ = step;
-  epoch_ = epoch;
-  examples_seen_ = examples_seen;
+void Trainer::restore_counters(const TrainerCounters& counters) {
+  step_ = counters.step;
+  epoch_ = counters.epoch;
+  examples_seen_ = counters.examples_seen;
+  decay_examples_ = counters.decay_examples;
 }
 
 TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::uint64_t> rows) {

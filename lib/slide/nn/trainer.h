@@ -60,6 +60,14 @@ struct TrainProgress {
 // Called after every batch; returning false stops the epoch after that batch.
 using ProgressCallback = std::function<bool(const TrainProgress&)>;
 
+// Where training stands; a checkpoint saves these, and the random streams follow from them.
+struct TrainerCounters {
+  std::uint64_t step = 0;            // optimizer steps done
+  std::uint64_t epoch = 0;           // epochs started and finished
+  std::uint64_t examples_seen = 0;   // examples trained on (drives the SGD decay)
+  std::uint64_t decay_examples = 0;  // the SGD decay horizon (0: not fixed yet)
+};
+
 struct TrainStats {
   std::uint64_t examples = 0;
   std::uint64_t steps = 0;
@@ -94,8 +102,11 @@ class Trainer {
   std::uint64_t step() const { return step_; }
   std::uint64_t epoch() const { return epoch_; }
   std::uint64_t examples_seen() const { return examples_seen_; }
-  // For checkpoints: restore the counters saved with a model.
-  void restore_counters(std::uint64_t step, std::uint64_t epoch, std::uint64_t examples_seen);
+  // For checkpoints.
+  TrainerCounters counters() const {
+    return {step_, epoch_, examples_seen_, decay_examples_};
+  }
+  void restore_counters(const TrainerCounters& counters);
   const TrainerConfig& config() const { return config_; }
   // Null for SGD.
   AdamState* adam_state() { return adam_ ? &*adam_ : nullptr; }
