@@ -67,13 +67,13 @@ ExampleResult train_example(Network& network, SparseRow input,
   result.loss = compute_loss(loss_kind, ws.logits, result.positives, ws.grad);
   if (loss_kind == LossKind::softmax_cross_entropy && result.positives == 0) return result;
 
-  // Output layer backward: dL/dh with the current (master) weights first, then the row updates.
+  // Output layer backward: dL/dh from each row before that row is updated.
   float* d = ws.delta[layers - 1].data();
   std::memset(d, 0, hidden * sizeof(float));
-  for (std::size_t j = 0; j < n; ++j) {
-    if (ws.grad[j] != 0.0f) k.axpy(ws.grad[j], out_w.row(ids[j]), d, hidden);
-  }
   if (grads) {
+    for (std::size_t j = 0; j < n; ++j) {
+      if (ws.grad[j] != 0.0f) k.axpy(ws.grad[j], out_w.row(ids[j]), d, hidden);
+    }
     float* g_b = grads->output_bias.data();
     for (std::size_t j = 0; j < n; ++j) {
       const std::uint32_t id = ids[j];
@@ -83,11 +83,14 @@ ExampleResult train_example(Network& network, SparseRow input,
       if (g_b) g_b[id] += ws.grad[j];
     }
   } else {
+    // SGD: one visit per row while it is in cache: read it into dL/dh, then update it.
     const bool refresh = precision == Precision::bf16_weights && network.has_bf16_output();
     for (std::size_t j = 0; j < n; ++j) {
       if (ws.grad[j] == 0.0f) continue;
       const std::uint32_t id = ids[j];
-      k.axpy(-lr * ws.grad[j], h, out_w.row(id), hidden);
+      float* row = out_w.row(id);
+      k.axpy(ws.grad[j], row, d, hidden);
+      k.axpy(-lr * ws.grad[j], h, row, hidden);
       if (out_b) out_b[id] -= lr * ws.grad[j];
       if (refresh) network.refresh_bf16_row(id);
       if (touch(sink.output_rows, id)) ws.touched_output.push_back(id);
