@@ -11,6 +11,7 @@
 #include "slide/core/aligned_buffer.h"
 #include "slide/core/error.h"
 #include "slide/core/random.h"
+#include "slide/nn/topk_scan.h"
 #include "slide/simd/dispatch.h"
 
 namespace slide::nn {
@@ -29,22 +30,6 @@ inline void offer(float* scores, std::uint32_t* ids, std::size_t k, float score,
   }
   scores[pos] = score;
   ids[pos] = id;
-}
-
-// Offers a row of n scores (ids first_id...) to a top-k, skipping groups of 16 that cannot enter.
-inline void offer_row(const float* c, std::size_t n, std::uint32_t first_id, float* scores,
-                      std::uint32_t* ids, std::size_t k) {
-  std::size_t j = 0;
-  for (; j + 16 <= n; j += 16) {
-    const float threshold = scores[k - 1];
-    int any = 0;
-    for (std::size_t t = 0; t < 16; ++t) any |= c[j + t] > threshold;
-    if (!any) continue;
-    for (std::size_t t = 0; t < 16; ++t) {
-      offer(scores, ids, k, c[j + t], first_id + static_cast<std::uint32_t>(j + t));
-    }
-  }
-  for (; j < n; ++j) offer(scores, ids, k, c[j], first_id + static_cast<std::uint32_t>(j));
 }
 
 TopK empty_result(std::size_t rows, std::size_t k) {
@@ -113,6 +98,7 @@ TopK Predictor::predict_exact(const CsrMatrix& inputs) const {
   const bool use_bf16 = config_.bf16;
   const DenseMatrix<simd::bf16>* w16 = use_bf16 ? &bf16_weights() : nullptr;
   const simd::Kernels& kern = simd::kernels();
+  const detail::TopkScanFn scan = detail::topk_scan();
 
   struct Buffers {
     AlignedBuffer<float> h, c;
@@ -145,12 +131,9 @@ TopK Predictor::predict_exact(const CsrMatrix& inputs) const {
             kern.gemm_nt(b.h.data(), ld, w.row(first), w.stride(), b.c.data(), n, m, n, hidden);
           }
           for (std::size_t i = 0; i < m; ++i) {
-            float* c = b.c.data() + i * n;
-            if (!bias.empty()) {
-              for (std::size_t j = 0; j < n; ++j) c[j] += bias[first + j];
-            }
-            offer_row(c, n, static_cast<std::uint32_t>(first), out.scores.data() + (begin + i) * k,
-                      out.ids.data() + (begin + i) * k, k);
+            scan(b.c.data() + i * n, bias.empty() ? nullptr : bias.data() + first, n,
+                 static_cast<std::uint32_t>(first), out.scores.data() + (begin + i) * k,
+                 out.ids.data() + (begin + i) * k, k);
           }
         }
       }
