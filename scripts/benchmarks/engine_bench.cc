@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
     pc.threads = threads;
     pc.bf16 = get(args, "bf16", "0") == "1";
     pc.example_block = std::stoul(get(args, "example-block", "256"));
-    pc.output_block = std::stoul(get(args, "output-block", "2048"));
+    pc.output_block = std::stoul(get(args, "output-block", "512"));
     Predictor predictor(net, pc);
     const double cpu0 = cpu_seconds();
     t0 = std::chrono::steady_clock::now();

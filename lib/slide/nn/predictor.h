@@ -45,7 +45,7 @@ struct PredictorConfig {
   int threads = 0;  // 0: every hardware thread
   bool bf16 = false;
   std::size_t example_block = 256;
-  std::size_t output_block = 2048;
+  std::size_t output_block = 512;
   std::uint64_t seed = 0;  // for selectors that draw random numbers
 };
 
