@@ -18,6 +18,21 @@ namespace {
 constexpr std::uint64_t kTrainStream = 0x7124;
 constexpr std::uint64_t kShuffleStream = 0x5487;
 
+// Puts the rows of `rows` (each flagged in flags[0, n)) in increasing order: a sort when few,
+// otherwise one pass over the flags.
+void order_rows(std::vector<std::uint32_t>& rows, const std::uint8_t* flags, std::size_t n) {
+  if (rows.size() < 2 || flags == nullptr) return;
+  if (rows.size() * 32 < n) {
+    std::sort(rows.begin(), rows.end());
+    return;
+  }
+  // Every flagged row was recorded by exactly one thread, so the scan finds the same set.
+  rows.clear();
+  for (std::size_t r = 0; r < n; ++r) {
+    if (flags[r]) rows.push_back(static_cast<std::uint32_t>(r));
+  }
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -144,6 +159,12 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
     ws.touched_input.clear();
     ws.touched_output.clear();
   }
+  // Optimizer steps read and write four arrays per row; visiting the rows in memory order instead
+  // of first-touch order turns random row accesses into mostly sequential streams (measured:
+  // several times faster for uniform active sets on Amazon-670K shapes).
+  order_rows(touched_output_, adam_ ? adam_->output_flags() : sgd_output_flags_.data(),
+             network_.output_dim());
+  if (adam_) order_rows(touched_input_, adam_->input_flags(), network_.input_dim());
   if (!std::isfinite(stats.loss_sum)) {
     throw DivergenceError("training diverged: the loss of batch " + std::to_string(step_ + 1) +
                           " is not finite (lower the learning rate)");
