@@ -2,8 +2,10 @@
 
 // A 64-byte aligned, zero-initialised, move-only array: the storage of every weight matrix,
 // optimizer state and scratch vector in the engine. Large buffers (>= kHugePageThreshold bytes)
-// are aligned to 2 MiB and advised MADV_HUGEPAGE, which cuts TLB misses on the output layer
-// (SLIDE 2021, "huge pages"); where the kernel does not support it the advice is ignored.
+// are anonymous mappings aligned to 2 MiB and advised MADV_HUGEPAGE, which cuts TLB misses on
+// the output layer (SLIDE 2021, "huge pages"; where the kernel does not support it the advice
+// is ignored). Mapped pages are zero without being written, so memory that is never touched
+// (e.g. Adam state of rows never trained) is never committed.
 
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +23,8 @@ namespace detail {
 // Returns zeroed memory of at least `bytes` bytes aligned to 64 (2 MiB for large requests).
 // Throws ResourceError when the allocation fails. bytes == 0 returns nullptr.
 void* allocate_aligned(std::size_t bytes);
-void free_aligned(void* p) noexcept;
+// Frees what allocate_aligned(bytes) returned (the same `bytes`).
+void free_aligned(void* p, std::size_t bytes) noexcept;
 }  // namespace detail
 
 template <typename T>
@@ -39,13 +42,13 @@ class AlignedBuffer {
       : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
   AlignedBuffer& operator=(AlignedBuffer&& other) noexcept {
     if (this != &other) {
-      detail::free_aligned(data_);
+      detail::free_aligned(data_, size_ * sizeof(T));
       data_ = std::exchange(other.data_, nullptr);
       size_ = std::exchange(other.size_, 0);
     }
     return *this;
   }
-  ~AlignedBuffer() { detail::free_aligned(data_); }
+  ~AlignedBuffer() { detail::free_aligned(data_, size_ * sizeof(T)); }
 
   T* data() { return data_; }
   const T* data() const { return data_; }

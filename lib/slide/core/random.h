@@ -96,6 +96,17 @@ class Rng {
     const double u2 = uniform_double();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
+  // Two independent standard normal deviates (both of the Box-Muller pair: half the cost per
+  // deviate of normal(), for bulk initialisation).
+  void normal_pair(double& a, double& b) {
+    double u1;
+    do u1 = uniform_double();
+    while (u1 <= 0.0);
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double theta = 6.283185307179586 * uniform_double();
+    a = r * std::cos(theta);
+    b = r * std::sin(theta);
+  }
 
   // Fisher-Yates shuffle with this generator (std::shuffle's result differs between standard
   // libraries; this one does not).

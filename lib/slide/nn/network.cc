@@ -24,10 +24,18 @@ void init_rows(DenseMatrix<float>& m, const Init& init, std::uint64_t seed, std:
                       for (std::size_t r = range.begin(); r < range.end(); ++r) {
                         Rng rng(seed, kInitStream, layer, r);
                         float* row = m.row(r);
-                        for (std::size_t c = 0; c < m.cols(); ++c) {
-                          row[c] = init.kind == Init::Kind::normal
-                                       ? static_cast<float>(rng.normal()) * init.scale
-                                       : (2.0f * rng.uniform_float() - 1.0f) * init.scale;
+                        const std::size_t cols = m.cols();
+                        if (init.kind == Init::Kind::uniform) {
+                          for (std::size_t c = 0; c < cols; ++c) {
+                            row[c] = (2.0f * rng.uniform_float() - 1.0f) * init.scale;
+                          }
+                          continue;
+                        }
+                        for (std::size_t c = 0; c < cols; c += 2) {
+                          double a, b;
+                          rng.normal_pair(a, b);
+                          row[c] = static_cast<float>(a) * init.scale;
+                          if (c + 1 < cols) row[c + 1] = static_cast<float>(b) * init.scale;
                         }
                       }
                     });
