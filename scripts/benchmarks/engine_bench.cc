@@ -8,6 +8,8 @@
 //   engine_bench --mode=uniform --batches=20 --batch=256 --budget=3000 --threads=2
 //   engine_bench --mode=lsh     --batches=20 --batch=256 --threads=2
 //   engine_bench --mode=predict --rows=1024 --threads=2 [--bf16=1]
+//   engine_bench --mode=w2v --threads=2   (skip-gram pairs: 71,291 words, dim 100, 5 negatives,
+//                                          SGD, binary logistic: the per-example overhead)
 //
 // --mode=predict times exact top-5 inference of --rows rows against all outputs (random
 // weights) and extrapolates to the 153,025 rows of the Amazon-670K test set.
@@ -170,6 +172,47 @@ int main(int argc, char** argv) {
                 "%.0f s; first id %u; peak RSS %.0f MiB\n",
                 pc.bf16 ? "bf16" : "f32", rows, s, cpu_seconds() - cpu0, static_cast<double>(rows) / s,
                 153025.0 * s / static_cast<double>(rows), top.ids[0], peak_rss_mib());
+    return 0;
+  }
+
+  if (mode == "w2v") {
+    const std::uint32_t words = std::stoul(get(args, "words", "71291"));
+    const std::uint32_t dim = std::stoul(get(args, "dim", "100"));
+    const std::size_t pairs = std::stoul(get(args, "pairs", "2000000"));
+    NetworkConfig wc;
+    wc.input_dim = words;
+    wc.hidden_dims = {dim};
+    wc.output_dim = words;
+    wc.hidden_activation = Activation::identity;
+    wc.hidden_bias = false;
+    wc.output_bias = false;
+    wc.hidden_init = {Init::Kind::uniform, 0.5f / static_cast<float>(dim)};
+    wc.output_init = {Init::Kind::zeros, 0.0f};
+    Network w2v(wc);
+    SparseDataset d{CsrMatrix(words), CsrMatrix(words, true)};
+    d.features.reserve(pairs, pairs);
+    d.labels.reserve(pairs, pairs);
+    Rng rng(5);
+    for (std::size_t i = 0; i < pairs; ++i) {
+      const std::uint32_t x[1] = {rng.uniform(words)}, y[1] = {rng.uniform(words)};
+      d.features.append_row(x);
+      d.labels.append_row(y);
+    }
+    UniformSelector negatives(words, 6);
+    TrainerConfig tc;
+    tc.optimizer = OptimizerKind::sgd;
+    tc.loss = LossKind::binary_logistic;
+    tc.learning_rate = 0.025f;
+    tc.batch_size = std::stoul(get(args, "batch", "1024"));
+    tc.threads = threads;
+    Trainer trainer(w2v, negatives, tc);
+    const double cpu0 = cpu_seconds();
+    t0 = std::chrono::steady_clock::now();
+    const TrainStats stats = trainer.train_epoch(d);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("w2v skip-gram pairs: %llu in %.2f s (%.2f CPU s) = %.0f pairs/s; mean loss %.3f\n",
+                static_cast<unsigned long long>(stats.examples), s, cpu_seconds() - cpu0,
+                static_cast<double>(stats.examples) / s, stats.mean_loss());
     return 0;
   }
 

@@ -131,6 +131,13 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
                       [&](const tbb::blocked_range<std::size_t>& range) {
                         Workspace& ws = workspaces_.local();
                         for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                          // Shuffled rows of a large data set: fetch the row pointers of an
+                          // example a few iterations ahead (measured: a third of the time of
+                          // tiny word2vec examples was this cache miss).
+                          if (i + 8 < range.end()) {
+                            __builtin_prefetch(data.features.indptr().data() + rows[i + 8]);
+                            __builtin_prefetch(data.labels.indptr().data() + rows[i + 8]);
+                          }
                           const std::uint64_t row = rows[i];
                           Rng rng(config_.seed, kTrainStream, step, i);
                           const ExampleResult r = train_example(
