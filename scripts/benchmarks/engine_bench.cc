@@ -4,7 +4,9 @@
 // optimizer and selector updates (LSH rehash), and the peak resident memory (ru_maxrss), which
 // is why each mode runs in its own process:
 //
-//   engine_bench --mode=exact   --batches=2  --batch=128 --threads=2
+// Training modes first run --warmup=2 untimed batches (first-touch page faults).
+//
+//   engine_bench --mode=exact   --batches=2  --batch=128 --threads=2 --warmup=1
 //   engine_bench --mode=uniform --batches=20 --batch=256 --budget=3000 --threads=2
 //   engine_bench --mode=lsh     --batches=20 --batch=256 --threads=2
 //   engine_bench --mode=predict --rows=1024 --threads=2 [--bf16=1]
@@ -237,6 +239,13 @@ int main(int argc, char** argv) {
                  : precision == "bf16_activations" ? Precision::bf16_activations
                                                    : Precision::f32;
   Trainer trainer(net, *selector, tc);
+  // Warm-up batches (not timed): the first touch of each page of the weights, gradients and
+  // moments costs a page fault and the kernel's zeroing, a one-time cost of any run.
+  const std::size_t warmup = std::stoul(get(args, "warmup", "2"));
+  if (warmup > 0) {
+    const SparseDataset warm = synthetic(features, labels, batch * warmup, 4);
+    trainer.train_epoch(warm);
+  }
   const double cpu0 = cpu_seconds();
   t0 = std::chrono::steady_clock::now();
   const TrainStats stats = trainer.train_epoch(data);
