@@ -1,0 +1,49 @@
+#include "slide/io/compression.h"
+
+#include <algorithm>
+#include <array>
+
+namespace slide::io {
+namespace {
+
+bool starts_with(std::span<const unsigned char> head, std::span<const unsigned char> magic) {
+  return head.size() >= magic.size() && std::equal(magic.begin(), magic.end(), head.begin());
+}
+
+}  // namespace
+
+Compression detect_compression(std::span<const unsigned char> head) {
+  // gzip: ID1 ID2 and CM = 8 (deflate), the only method gzip defines.
+  static constexpr std::array<unsigned char, 3> kGzip = {0x1F, 0x8B, 0x08};
+  // zstd frame: 0xFD2FB528 little-endian.
+  static constexpr std::array<unsigned char, 4> kZstd = {0x28, 0xB5, 0x2F, 0xFD};
+  // xz stream header magic.
+  static constexpr std::array<unsigned char, 6> kXz = {0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00};
+  if (starts_with(head, kGzip)) return Compression::kGzip;
+  if (starts_with(head, kZstd)) return Compression::kZstd;
+  // zstd skippable frame: 0x184D2A50..0x184D2A5F little-endian. libzstd skips these itself.
+  if (head.size() >= 4 && (head[0] & 0xF0) == 0x50 && head[1] == 0x2A && head[2] == 0x4D &&
+      head[3] == 0x18) {
+    return Compression::kZstd;
+  }
+  if (starts_with(head, kXz)) return Compression::kXz;
+  // bzip2: "BZh" and the block size digit; the digit keeps text that starts with "BZh" plain.
+  if (head.size() >= 4 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h' && head[3] >= '1' &&
+      head[3] <= '9') {
+    return Compression::kBzip2;
+  }
+  return Compression::kNone;
+}
+
+const char* compression_name(Compression compression) {
+  switch (compression) {
+    case Compression::kNone: return "plain";
+    case Compression::kGzip: return "gzip";
+    case Compression::kZstd: return "zstd";
+    case Compression::kBzip2: return "bzip2";
+    case Compression::kXz: return "xz";
+  }
+  return "unknown";
+}
+
+}  // namespace slide::io

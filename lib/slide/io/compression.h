@@ -1,0 +1,23 @@
+#pragma once
+
+// Compression formats recognised on input, detected from the first bytes of the stream (never
+// from the file name, so that stdin and misnamed files work).
+
+#include <cstddef>
+#include <span>
+
+namespace slide::io {
+
+enum class Compression { kNone, kGzip, kZstd, kBzip2, kXz };
+
+// The most bytes detect_compression() looks at.
+inline constexpr std::size_t kMagicBytes = 6;
+
+// Detects the format from the first bytes of a stream (fewer than kMagicBytes when the stream is
+// that short). Anything unrecognised, including an empty stream, is kNone.
+Compression detect_compression(std::span<const unsigned char> head);
+
+// "plain", "gzip", "zstd", "bzip2" or "xz".
+const char* compression_name(Compression compression);
+
+}  // namespace slide::io
