@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace slide::io {
 namespace {
@@ -31,6 +32,18 @@ Compression detect_compression(std::span<const unsigned char> head) {
   if (head.size() >= 4 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h' && head[3] >= '1' &&
       head[3] <= '9') {
     return Compression::kBzip2;
+  }
+  // A stream shorter than its magic (head holds the whole stream then): a file cut inside the
+  // magic of a binary format must fail as that format, not pass as a tiny plain text. Two bytes
+  // suffice for formats whose magic is not text; "B", "BZ", "BZh", "P*" stay plain.
+  if (head.size() >= 2 && head.size() < kMagicBytes) {
+    for (auto [magic, compression] :
+         {std::pair{std::span<const unsigned char>(kGzip), Compression::kGzip},
+          std::pair{std::span<const unsigned char>(kZstd), Compression::kZstd},
+          std::pair{std::span<const unsigned char>(kXz), Compression::kXz}}) {
+      std::size_t n = std::min(head.size(), magic.size());
+      if (std::equal(head.begin(), head.begin() + n, magic.begin())) return compression;
+    }
   }
   return Compression::kNone;
 }

@@ -13,8 +13,10 @@ enum class Compression { kNone, kGzip, kZstd, kBzip2, kXz };
 // The most bytes detect_compression() looks at.
 inline constexpr std::size_t kMagicBytes = 6;
 
-// Detects the format from the first bytes of a stream (fewer than kMagicBytes when the stream is
-// that short). Anything unrecognised, including an empty stream, is kNone.
+// Detects the format from the first bytes of a stream (fewer than kMagicBytes only when the stream
+// is that short). Anything unrecognised, including an empty stream, is kNone. A whole stream of 2
+// to 5 bytes that begins the gzip, zstd or xz magic is that format (it is a truncated file, and
+// its decoder says so); a single byte is always plain.
 Compression detect_compression(std::span<const unsigned char> head);
 
 // "plain", "gzip", "zstd", "bzip2" or "xz".
