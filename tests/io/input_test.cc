@@ -271,46 +271,71 @@ TEST(Input, ZstdTruncationMessageSaysSo) {
   }
 }
 
-// The byte ranges a format protects with checksums or structure. Before them is the magic (a file
-// whose magic is damaged is no longer that format, and reads as plain bytes); outside them a
-// flipped byte can go unnoticed by design of the format or of Boost 1.74: gzip's MTIME/XFL/OS
-// header fields and its ISIZE trailer (Boost checks only the CRC), zstd's frame header (a larger
-// window size field is harmless), bzip2's last byte (it may end in padding bits).
-std::pair<std::size_t, std::size_t> protected_range(Compression c, std::size_t size) {
-  switch (c) {
-    case Compression::kGzip: return {10, size - 4};
-    case Compression::kZstd: return {12, size};
-    case Compression::kBzip2: return {4, size - 1};
-    case Compression::kXz: return {6, size};
-    case Compression::kNone: break;
+// Reads everything; returns true on DataError (checking what came before it), false when the
+// stream reads cleanly, which is then only acceptable if it gave back exactly the original.
+bool raises_data_error_or_reads_intact(const std::string& path, const std::string& original,
+                                       const std::string& context) {
+  SCOPED_TRACE(context);
+  auto in = open_input(path);
+  std::string got;
+  std::vector<char> buffer(4096);
+  try {
+    while (std::size_t n = in->read(buffer.data(), buffer.size())) got.append(buffer.data(), n);
+  } catch (const DataError& error) {
+    EXPECT_EQ(error.file(), path);
+    EXPECT_EQ(original.compare(0, got.size(), got), 0) << "returned bytes that are not the data";
+    return true;
   }
-  return {0, 0};
+  EXPECT_TRUE(got == original) << "a corrupt stream decoded to other data without an error";
+  return false;
 }
 
-TEST(Input, FlippedBytesRaiseDataError) {
+// Magic bytes: a file whose magic is damaged is no longer that format, and reads as plain bytes.
+std::size_t magic_size(Compression c) {
+  switch (c) {
+    case Compression::kGzip: return 3;
+    case Compression::kZstd: return 4;
+    case Compression::kBzip2: return 4;
+    case Compression::kXz: return 6;
+    case Compression::kNone: break;
+  }
+  return 0;
+}
+
+TEST(Input, FlippedBytesRaiseDataErrorOrChangeNothing) {
+  // Past the magic, every flipped byte either raises DataError or falls where the format stores
+  // nothing that changes the data (gzip's MTIME/OS fields, and its ISIZE trailer, which Boost
+  // 1.74 does not check against the CRC-checked data; bzip2's final padding bits; some zstd
+  // header and block-header bits). Checked exhaustively on small streams while writing this; here
+  // a sample, and at least 80% of it must be detected.
   TempDir dir;
   std::string text = testing::make_text(20'000, 13);
   for (Compression c : compressed_formats()) {
     std::string bytes = compress(c, text);
-    auto [begin, end] = protected_range(c, bytes.size());
-    // Every position would be ~40000 decodes: take the first and last 16 bytes (headers,
-    // checksums, trailers) and 48 positions spread over the body.
+    std::size_t begin = magic_size(c);
+    std::size_t end = bytes.size();
+    // Headers, checksums and trailers in full; 48 positions spread over the body.
     std::vector<std::size_t> positions;
     for (std::size_t i = 0; i < 16; ++i) {
       positions.push_back(begin + i);
       positions.push_back(end - 1 - i);
     }
     for (std::size_t i = 0; i < 48; ++i) positions.push_back(begin + (end - begin) * i / 48);
+    std::size_t trials = 0;
+    std::size_t detected = 0;
     for (std::size_t position : positions) {
       for (unsigned char mask : {0xFF, 0x01}) {
         std::string flipped = bytes;
         flipped[position] = static_cast<char>(flipped[position] ^ mask);
         std::string path = dir.write("flipped." + format_name(c), flipped);
-        expect_data_error(path, text,
-                          format_name(c) + " byte " + std::to_string(position) + " of " +
-                              std::to_string(bytes.size()) + " ^ " + std::to_string(mask));
+        ++trials;
+        detected += raises_data_error_or_reads_intact(
+            path, text,
+            format_name(c) + " byte " + std::to_string(position) + " of " +
+                std::to_string(bytes.size()) + " ^ " + std::to_string(mask));
       }
     }
+    EXPECT_GE(detected * 10, trials * 8) << format_name(c) << ": " << detected << " of " << trials;
   }
 }
 
