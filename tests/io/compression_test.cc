@@ -41,6 +41,24 @@ TEST(DetectCompression, WholeStreamCutInsideABinaryMagicKeepsItsFormat) {
   EXPECT_EQ(detect({0x28}), Compression::kNone);
 }
 
+TEST(CouldStartMagic, AsksForMoreBytesOnlyWhileAFormatIsPossible) {
+  auto could = [](const std::vector<unsigned char>& bytes) { return could_start_magic(bytes); };
+  EXPECT_TRUE(could({}));
+  EXPECT_TRUE(could({0x1F}));
+  EXPECT_TRUE(could({0x1F, 0x8B}));
+  EXPECT_FALSE(could({0x1F, 0x8B, 0x08}));  // complete gzip magic
+  EXPECT_TRUE(could({0x28, 0xB5, 0x2F}));
+  EXPECT_FALSE(could({0x28, 0xB5, 0x2F, 0xFD}));
+  EXPECT_TRUE(could({0x5A, 0x2A, 0x4D}));
+  EXPECT_TRUE(could({0xFD, 0x37, 0x7A, 0x58, 0x5A}));
+  EXPECT_TRUE(could({'B', 'Z', 'h'}));
+  EXPECT_FALSE(could({'B', 'Z', 'h', '9'}));
+  EXPECT_FALSE(could({'a'}));
+  EXPECT_FALSE(could({'B', 'a'}));
+  EXPECT_FALSE(could({'P', 'a'}));
+  EXPECT_FALSE(could({0x1F, 0x00}));
+}
+
 TEST(CompressionName, NamesEveryFormat) {
   EXPECT_STREQ(compression_name(Compression::kNone), "plain");
   EXPECT_STREQ(compression_name(Compression::kGzip), "gzip");

@@ -416,6 +416,23 @@ TEST(Input, TruncatedPipeRaisesDataError) {
   }
 }
 
+TEST(Input, LineByLineProducerIsNotKeptWaiting) {
+  // A producer that sends one short line and waits for it to be consumed (a terminal, or a
+  // request/response pipe) must get it through without sending the 6 bytes of the longest magic.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "ab\n", 3), 3);
+  InputStream in(fds[0], true, "<pipe>");
+  std::string line;
+  ASSERT_TRUE(in.getline(line));
+  EXPECT_EQ(line, "ab");
+  ASSERT_EQ(::write(fds[1], "cd\n", 3), 3);
+  ASSERT_TRUE(in.getline(line));
+  EXPECT_EQ(line, "cd");
+  ::close(fds[1]);
+  EXPECT_FALSE(in.getline(line));
+}
+
 TEST(Input, DashIsStdin) {
   std::string text = testing::make_text(100'000, 23);
   int saved = ::dup(STDIN_FILENO);

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <unistd.h>
 
 #include "slide/core/error.h"
@@ -16,8 +17,9 @@ ByteSource::~ByteSource() {
 }
 
 std::span<const unsigned char> ByteSource::peek_head() {
-  // A pipe may deliver the magic bytes in several pieces: loop until we have them all or EOF.
-  while (head_size_ < head_.size()) {
+  // A pipe may deliver the magic bytes in several pieces: read until we have them all, the end,
+  // or enough to rule out every format (a terminal or a line-by-line producer may send less).
+  while (head_size_ < head_.size() && could_start_magic({head_.data(), head_size_})) {
     std::size_t got = read_fd(reinterpret_cast<char*>(head_.data()) + head_size_,
                               head_.size() - head_size_);
     if (got == 0) break;
@@ -42,6 +44,11 @@ std::size_t ByteSource::read_fd(char* buffer, std::size_t n) {
     ssize_t got = ::read(fd_, buffer, n);
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // A non-blocking descriptor (a parent may leave stdin so): wait until it has data.
+      pollfd ready{fd_, POLLIN, 0};
+      if (::poll(&ready, 1, -1) >= 0 || errno == EINTR) continue;
+    }
     throw IoError(name_, std::string("read error: ") + std::strerror(errno));
   }
 }

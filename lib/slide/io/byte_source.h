@@ -20,8 +20,8 @@ class ByteSource {
   ByteSource(const ByteSource&) = delete;
   ByteSource& operator=(const ByteSource&) = delete;
 
-  // Reads the first kMagicBytes bytes (fewer if the stream is shorter) and keeps them for read().
-  // Call once, before any read().
+  // Reads the first kMagicBytes bytes (fewer if the stream is shorter, or once they rule out every
+  // compressed format) and keeps them for read(). Call once, before any read().
   std::span<const unsigned char> peek_head();
 
   // Reads up to n bytes; returns 0 only at the end of the stream. Throws IoError on a read error.

@@ -7,6 +7,13 @@
 namespace slide::io {
 namespace {
 
+// gzip: ID1 ID2 and CM = 8 (deflate), the only method gzip defines.
+constexpr std::array<unsigned char, 3> kGzip = {0x1F, 0x8B, 0x08};
+// zstd frame: 0xFD2FB528 little-endian.
+constexpr std::array<unsigned char, 4> kZstd = {0x28, 0xB5, 0x2F, 0xFD};
+// xz stream header magic.
+constexpr std::array<unsigned char, 6> kXz = {0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00};
+
 bool starts_with(std::span<const unsigned char> head, std::span<const unsigned char> magic) {
   return head.size() >= magic.size() && std::equal(magic.begin(), magic.end(), head.begin());
 }
@@ -14,12 +21,6 @@ bool starts_with(std::span<const unsigned char> head, std::span<const unsigned c
 }  // namespace
 
 Compression detect_compression(std::span<const unsigned char> head) {
-  // gzip: ID1 ID2 and CM = 8 (deflate), the only method gzip defines.
-  static constexpr std::array<unsigned char, 3> kGzip = {0x1F, 0x8B, 0x08};
-  // zstd frame: 0xFD2FB528 little-endian.
-  static constexpr std::array<unsigned char, 4> kZstd = {0x28, 0xB5, 0x2F, 0xFD};
-  // xz stream header magic.
-  static constexpr std::array<unsigned char, 6> kXz = {0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00};
   if (starts_with(head, kGzip)) return Compression::kGzip;
   if (starts_with(head, kZstd)) return Compression::kZstd;
   // zstd skippable frame: 0x184D2A50..0x184D2A5F little-endian. libzstd skips these itself.
@@ -46,6 +47,21 @@ Compression detect_compression(std::span<const unsigned char> head) {
     }
   }
   return Compression::kNone;
+}
+
+bool could_start_magic(std::span<const unsigned char> head) {
+  auto is_prefix_of = [&head](std::span<const unsigned char> magic) {
+    return head.size() < magic.size() && std::equal(head.begin(), head.end(), magic.begin());
+  };
+  if (is_prefix_of(kGzip) || is_prefix_of(kZstd) || is_prefix_of(kXz)) return true;
+  static constexpr std::array<unsigned char, 3> kSkippableTail = {0x2A, 0x4D, 0x18};
+  if (head.size() < 4 && (head.empty() || (head[0] & 0xF0) == 0x50) &&
+      std::equal(head.begin() + (head.empty() ? 0 : 1), head.end(), kSkippableTail.begin())) {
+    return true;
+  }
+  static constexpr std::array<unsigned char, 3> kBzip2 = {'B', 'Z', 'h'};
+  return head.size() < 4 && std::equal(head.begin(), head.begin() + std::min<std::size_t>(head.size(), 3),
+                                       kBzip2.begin());
 }
 
 const char* compression_name(Compression compression) {

@@ -31,6 +31,7 @@ class OutputStream {
   void write(const char* data, std::size_t n);
   void write(std::string_view text) { write(text.data(), text.size()); }
   void put(char c) {
+    check_open();
     if (buffer_size_ == buffer_.size()) flush_buffer();
     buffer_[buffer_size_++] = c;
   }
