@@ -97,6 +97,48 @@ TEST(Output, FailedRunLeavesAnExistingFileIntact) {
   EXPECT_EQ(mode_of(path), 0604u);
 }
 
+TEST(Output, PatchesBytesAlreadyWritten) {
+  TempDir dir;
+  std::string path = dir.file("model.bin");
+  auto out = open_output(path);
+  out->write("size=????;");
+  EXPECT_EQ(out->position(), 10u);
+  std::string body(400'000, 'b');  // past the buffer, so the header is already on disk
+  out->write(body);
+  EXPECT_EQ(out->position(), 10u + body.size());
+  out->write_at(5, "0400", 4);
+  EXPECT_THROW(out->write_at(out->position() - 2, "xyz", 3), UsageError);
+  out->write("end");
+  out->commit();
+  EXPECT_EQ(read_file(path), "size=0400;" + body + "end");
+}
+
+TEST(Output, DiscardRemovesTheTemporaryAtOnce) {
+  TempDir dir;
+  std::string path = dir.write("keep.txt", "old");
+  auto out = open_output(path);
+  out->write("new");
+  EXPECT_EQ(count_entries(dir.path()), 2u);
+  out->discard();
+  EXPECT_EQ(count_entries(dir.path()), 1u);
+  EXPECT_THROW(out->write("more"), UsageError);
+  EXPECT_THROW(out->put('x'), UsageError);
+  out.reset();
+  EXPECT_EQ(read_file(path), "old");
+}
+
+TEST(Output, StreamsCannotBePatched) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  {
+    OutputStream out(fds[1], "<pipe>");
+    out.write("abc");
+    EXPECT_THROW(out.write_at(0, "x", 1), UsageError);
+  }
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
 TEST(Output, RelativePathInTheCurrentDirectory) {
   TempDir dir;
   std::filesystem::path saved = std::filesystem::current_path();

@@ -39,6 +39,7 @@ mode_t current_umask() {
 void write_all(int fd, const char* data, std::size_t n, const std::string& name) {
   while (n > 0) {
     ssize_t written = ::write(fd, data, n);
+    if (written == 0) throw IoError(name, "write error: no progress");
     if (written < 0) {
       if (errno == EINTR) continue;
       throw IoError(name, "write error: " + errno_text());
@@ -56,18 +57,27 @@ OutputStream::OutputStream(int fd, std::string name, std::string temporary_path)
     : fd_(fd),
       name_(std::move(name)),
       temporary_path_(std::move(temporary_path)),
+      is_file_(!temporary_path_.empty()),
       buffer_(kBufferSize) {}
 
 OutputStream::~OutputStream() {
+  if (!committed_) discard();
+}
+
+void OutputStream::discard() noexcept {
   // Uncommitted: the temporary file goes, and whatever was at the path stays as it was.
-  if (!temporary_path_.empty() && !committed_) {
+  if (is_file_ && !committed_) {
     if (fd_ >= 0) ::close(fd_);
-    ::unlink(temporary_path_.c_str());
+    fd_ = -1;
+    if (!temporary_path_.empty()) ::unlink(temporary_path_.c_str());
+    temporary_path_.clear();
   }
+  buffer_size_ = 0;
+  closed_ = true;
 }
 
 void OutputStream::check_open() const {
-  if (committed_) throw UsageError(name_ + ": write after commit");
+  if (closed_) throw UsageError(name_ + ": write after commit or discard");
 }
 
 void OutputStream::flush_buffer() {
@@ -75,6 +85,7 @@ void OutputStream::flush_buffer() {
   std::size_t n = buffer_size_;
   buffer_size_ = 0;
   write_all(fd_, buffer_.data(), n, name_);
+  flushed_ += n;
 }
 
 void OutputStream::write(const char* data, std::size_t n) {
@@ -87,6 +98,7 @@ void OutputStream::write(const char* data, std::size_t n) {
   flush_buffer();
   if (n >= buffer_.size()) {
     write_all(fd_, data, n, name_);
+    flushed_ += n;
   } else {
     std::memcpy(buffer_.data(), data, n);
     buffer_size_ = n;
@@ -95,9 +107,29 @@ void OutputStream::write(const char* data, std::size_t n) {
 
 void OutputStream::flush() { flush_buffer(); }
 
+void OutputStream::write_at(std::uint64_t offset, const char* data, std::size_t n) {
+  check_open();
+  if (!is_file_) throw UsageError(name_ + ": cannot rewrite bytes of a stream");
+  if (offset > position() || n > position() - offset) {
+    throw UsageError(name_ + ": write_at past the bytes written");
+  }
+  flush_buffer();
+  while (n > 0) {
+    ssize_t written = ::pwrite(fd_, data, n, static_cast<off_t>(offset));
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(name_, "write error: " + errno_text());
+    }
+    data += written;
+    offset += static_cast<std::uint64_t>(written);
+    n -= static_cast<std::size_t>(written);
+  }
+}
+
 void OutputStream::commit() {
   flush_buffer();
-  if (!temporary_path_.empty()) {
+  closed_ = true;
+  if (is_file_) {
     // Disk full and similar errors may surface only here, so each step is checked.
     if (::fsync(fd_) != 0) throw IoError(name_, "cannot sync to disk: " + errno_text());
     int fd = fd_;
