@@ -455,6 +455,58 @@ TEST(Input, DashIsStdin) {
   ::close(saved);
 }
 
+TEST(Input, ReadsNamedPipes) {
+  TempDir dir;
+  std::string path = dir.file("fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  std::string text = testing::make_text(300'000, 24);
+  std::string bytes = compress(Compression::kGzip, text);
+  std::thread writer([&] {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    for (std::size_t pos = 0; pos < bytes.size();) {
+      ssize_t n = ::write(fd, bytes.data() + pos, bytes.size() - pos);
+      if (n <= 0) break;
+      pos += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  });
+  auto in = open_input(path);
+  EXPECT_EQ(in->compression(), Compression::kGzip);
+  EXPECT_EQ(read_all(*in), text);
+  writer.join();
+}
+
+// Files written by the real command-line tools (with their defaults: gzip's file name field,
+// zstd's and xz's checksums), when the tools are installed.
+TEST(Input, ReadsFilesFromTheCommandLineTools) {
+  TempDir dir;
+  std::string text = testing::make_text(200'000, 25);
+  std::string source = dir.write("text", text);
+  struct Tool {
+    const char* command;
+    Compression compression;
+  };
+  int ran = 0;
+  for (Tool tool : {Tool{"gzip", Compression::kGzip}, Tool{"zstd -q", Compression::kZstd},
+                    Tool{"bzip2", Compression::kBzip2}, Tool{"xz", Compression::kXz}}) {
+    std::string name = tool.command;
+    name = name.substr(0, name.find(' '));
+    if (std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) != 0) continue;
+    SCOPED_TRACE(name);
+    std::string target = dir.file("text." + name);
+    // Twice, concatenated: what `cat a.gz b.gz` or parallel compressors produce.
+    std::string command = std::string(tool.command) + " -c '" + source + "' > '" + target +
+                          "' && " + tool.command + " -c '" + source + "' >> '" + target + "'";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    auto in = open_input(target);
+    EXPECT_EQ(in->compression(), tool.compression);
+    EXPECT_TRUE(read_all(*in) == text + text);
+    ++ran;
+  }
+  if (ran == 0) GTEST_SKIP() << "none of gzip, zstd, bzip2, xz is installed";
+}
+
 TEST(Input, MissingFileOrDirectoryIsInputOpenError) {
   TempDir dir;
   EXPECT_THROW(open_input(dir.file("does-not-exist")), InputOpenError);
