@@ -1,13 +1,16 @@
 #include "slide/io/compression.h"
 
 #include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
 namespace slide::io {
 namespace {
 
-Compression detect(const std::vector<unsigned char>& bytes) { return detect_compression(bytes); }
+Compression detect(const std::vector<unsigned char>& bytes) {
+  return detect_compression(bytes);
+}
 
 TEST(DetectCompression, RecognisesEachMagic) {
   EXPECT_EQ(detect({0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00}), Compression::kGzip);

@@ -22,7 +22,9 @@ using testing::compressed_formats;
 using testing::read_all;
 using testing::TempDir;
 
-std::string format_name(Compression c) { return compression_name(c); }
+std::string format_name(Compression c) {
+  return compression_name(c);
+}
 
 std::vector<std::string> read_lines(InputStream& in) {
   std::vector<std::string> lines;
@@ -293,11 +295,16 @@ bool raises_data_error_or_reads_intact(const std::string& path, const std::strin
 // Magic bytes: a file whose magic is damaged is no longer that format, and reads as plain bytes.
 std::size_t magic_size(Compression c) {
   switch (c) {
-    case Compression::kGzip: return 3;
-    case Compression::kZstd: return 4;
-    case Compression::kBzip2: return 4;
-    case Compression::kXz: return 6;
-    case Compression::kNone: break;
+    case Compression::kGzip:
+      return 3;
+    case Compression::kZstd:
+      return 4;
+    case Compression::kBzip2:
+      return 4;
+    case Compression::kXz:
+      return 6;
+    case Compression::kNone:
+      break;
   }
   return 0;
 }

@@ -3,6 +3,8 @@
 // Fixtures for the io tests, made at test time: deterministic text, compressed in process with
 // Boost.Iostreams' compressors and libzstd, written into a fresh temporary directory.
 
+#include <zstd.h>
+
 #include <boost/iostreams/device/back_inserter.hpp>
 #include <boost/iostreams/filter/bzip2.hpp>
 #include <boost/iostreams/filter/gzip.hpp>
@@ -15,7 +17,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-#include <zstd.h>
 
 #include "slide/io/compression.h"
 #include "slide/io/input.h"
@@ -82,11 +83,16 @@ inline std::string zstd_skippable_frame(const std::string& payload, unsigned cha
 inline std::string compress(Compression compression, const std::string& data) {
   namespace bio = boost::iostreams;
   switch (compression) {
-    case Compression::kNone: return data;
-    case Compression::kGzip: return boost_compress(data, bio::gzip_compressor());
-    case Compression::kZstd: return zstd_compress(data);
-    case Compression::kBzip2: return boost_compress(data, bio::bzip2_compressor());
-    case Compression::kXz: return boost_compress(data, bio::lzma_compressor(bio::lzma_params(1)));
+    case Compression::kNone:
+      return data;
+    case Compression::kGzip:
+      return boost_compress(data, bio::gzip_compressor());
+    case Compression::kZstd:
+      return zstd_compress(data);
+    case Compression::kBzip2:
+      return boost_compress(data, bio::bzip2_compressor());
+    case Compression::kXz:
+      return boost_compress(data, bio::lzma_compressor(bio::lzma_params(1)));
   }
   return {};
 }

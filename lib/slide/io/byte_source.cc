@@ -1,9 +1,10 @@
 #include "slide/io/byte_source.h"
 
-#include <cerrno>
-#include <cstring>
 #include <poll.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "slide/core/error.h"
 
@@ -20,8 +21,8 @@ std::span<const unsigned char> ByteSource::peek_head() {
   // A pipe may deliver the magic bytes in several pieces: read until we have them all, the end,
   // or enough to rule out every format (a terminal or a line-by-line producer may send less).
   while (head_size_ < head_.size() && could_start_magic({head_.data(), head_size_})) {
-    std::size_t got = read_fd(reinterpret_cast<char*>(head_.data()) + head_size_,
-                              head_.size() - head_size_);
+    std::size_t got =
+        read_fd(reinterpret_cast<char*>(head_.data()) + head_size_, head_.size() - head_size_);
     if (got == 0) break;
     head_size_ += got;
   }

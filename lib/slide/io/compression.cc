@@ -60,17 +60,23 @@ bool could_start_magic(std::span<const unsigned char> head) {
     return true;
   }
   static constexpr std::array<unsigned char, 3> kBzip2 = {'B', 'Z', 'h'};
-  return head.size() < 4 && std::equal(head.begin(), head.begin() + std::min<std::size_t>(head.size(), 3),
-                                       kBzip2.begin());
+  return head.size() < 4 &&
+         std::equal(head.begin(), head.begin() + std::min<std::size_t>(head.size(), 3),
+                    kBzip2.begin());
 }
 
 const char* compression_name(Compression compression) {
   switch (compression) {
-    case Compression::kNone: return "plain";
-    case Compression::kGzip: return "gzip";
-    case Compression::kZstd: return "zstd";
-    case Compression::kBzip2: return "bzip2";
-    case Compression::kXz: return "xz";
+    case Compression::kNone:
+      return "plain";
+    case Compression::kGzip:
+      return "gzip";
+    case Compression::kZstd:
+      return "zstd";
+    case Compression::kBzip2:
+      return "bzip2";
+    case Compression::kXz:
+      return "xz";
   }
   return "unknown";
 }

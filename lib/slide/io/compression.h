@@ -14,9 +14,10 @@ enum class Compression { kNone, kGzip, kZstd, kBzip2, kXz };
 inline constexpr std::size_t kMagicBytes = 6;
 
 // Detects the format from the first bytes of a stream: kMagicBytes of them, or fewer when the
-// stream is that short or could_start_magic() said no more are needed. Anything unrecognised, including an empty stream, is kNone. A whole stream of 2
-// to 5 bytes that begins the gzip, zstd or xz magic is that format (it is a truncated file, and
-// its decoder says so); a single byte is always plain.
+// stream is that short or could_start_magic() said no more are needed. Anything unrecognised,
+// including an empty stream, is kNone. A whole stream of 2 to 5 bytes that begins the gzip, zstd or
+// xz magic is that format (it is a truncated file, and its decoder says so); a single byte is
+// always plain.
 Compression detect_compression(std::span<const unsigned char> head);
 
 // Whether head, the first bytes read so far, is a proper prefix of some format's magic, so that

@@ -50,13 +50,20 @@ std::string zlib_reason(int code) {
 
 std::string gzip_reason(const bio::gzip_error& error) {
   switch (error.error()) {
-    case bio::gzip::zlib_error: return zlib_reason(error.zlib_error_code());
-    case bio::gzip::bad_crc: return "CRC mismatch";
-    case bio::gzip::bad_length: return "length mismatch";
-    case bio::gzip::bad_header: return "bad member header";
-    case bio::gzip::bad_footer: return "bad or missing member footer";
-    case bio::gzip::bad_method: return "unknown compression method";
-    default: return "gzip error " + std::to_string(error.error());
+    case bio::gzip::zlib_error:
+      return zlib_reason(error.zlib_error_code());
+    case bio::gzip::bad_crc:
+      return "CRC mismatch";
+    case bio::gzip::bad_length:
+      return "length mismatch";
+    case bio::gzip::bad_header:
+      return "bad member header";
+    case bio::gzip::bad_footer:
+      return "bad or missing member footer";
+    case bio::gzip::bad_method:
+      return "unknown compression method";
+    default:
+      return "gzip error " + std::to_string(error.error());
   }
 }
 
@@ -84,11 +91,17 @@ class BoostDecoder final : public Decoder {
   BoostDecoder(Compression compression, ByteSource& source)
       : compression_(compression), source_(source) {
     switch (compression) {
-      case Compression::kGzip: chain_.push(bio::gzip_decompressor(bio::gzip::default_window_bits,
-                                                                  kBufferSize)); break;
-      case Compression::kBzip2: chain_.push(bio::bzip2_decompressor(false, kBufferSize)); break;
-      case Compression::kXz: chain_.push(bio::lzma_decompressor(kBufferSize)); break;
-      default: throw UsageError("BoostDecoder: unsupported compression");
+      case Compression::kGzip:
+        chain_.push(bio::gzip_decompressor(bio::gzip::default_window_bits, kBufferSize));
+        break;
+      case Compression::kBzip2:
+        chain_.push(bio::bzip2_decompressor(false, kBufferSize));
+        break;
+      case Compression::kXz:
+        chain_.push(bio::lzma_decompressor(kBufferSize));
+        break;
+      default:
+        throw UsageError("BoostDecoder: unsupported compression");
     }
     chain_.push(ByteSourceDevice(&source_), kBufferSize);
   }
@@ -129,11 +142,14 @@ class BoostDecoder final : public Decoder {
 
 std::unique_ptr<Decoder> make_decoder(Compression compression, ByteSource& source) {
   switch (compression) {
-    case Compression::kNone: return std::make_unique<PlainDecoder>(source);
-    case Compression::kZstd: return std::make_unique<ZstdDecoder>(source);
+    case Compression::kNone:
+      return std::make_unique<PlainDecoder>(source);
+    case Compression::kZstd:
+      return std::make_unique<ZstdDecoder>(source);
     case Compression::kGzip:
     case Compression::kBzip2:
-    case Compression::kXz: return std::make_unique<BoostDecoder>(compression, source);
+    case Compression::kXz:
+      return std::make_unique<BoostDecoder>(compression, source);
   }
   throw UsageError("make_decoder: unknown compression");
 }

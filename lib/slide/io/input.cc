@@ -1,10 +1,11 @@
 #include "slide/io/input.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "slide/core/error.h"
 #include "slide/io/byte_source.h"
@@ -27,7 +28,9 @@ InputStream::InputStream(int fd, bool owns_fd, std::string name)
 
 InputStream::~InputStream() = default;
 
-void InputStream::rethrow_failure() const { std::rethrow_exception(failure_); }
+void InputStream::rethrow_failure() const {
+  std::rethrow_exception(failure_);
+}
 
 template <typename Operation>
 auto InputStream::guarded(Operation&& operation) {

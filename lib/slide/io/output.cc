@@ -1,13 +1,14 @@
 #include "slide/io/output.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "slide/core/error.h"
 
@@ -16,7 +17,9 @@ namespace {
 
 constexpr std::size_t kBufferSize = 256 * 1024;
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 // The process umask, read without changing it: umask(2) can only be queried by setting it, which
 // would race with files other threads create meanwhile.
@@ -105,7 +108,9 @@ void OutputStream::write(const char* data, std::size_t n) {
   }
 }
 
-void OutputStream::flush() { flush_buffer(); }
+void OutputStream::flush() {
+  flush_buffer();
+}
 
 void OutputStream::write_at(std::uint64_t offset, const char* data, std::size_t n) {
   check_open();
@@ -150,7 +155,9 @@ void OutputStream::commit() {
   committed_ = true;
 }
 
-bool OutputStream::is_terminal() const { return fd_ >= 0 && ::isatty(fd_) == 1; }
+bool OutputStream::is_terminal() const {
+  return fd_ >= 0 && ::isatty(fd_) == 1;
+}
 
 std::unique_ptr<OutputStream> open_output(const std::string& path) {
   if (path == "-") return std::make_unique<OutputStream>(STDOUT_FILENO, "<stdout>");
@@ -168,8 +175,8 @@ std::unique_ptr<OutputStream> open_output(const std::string& path) {
   if (fd < 0) throw OutputCreateError(path, errno_text());
   // mkstemp creates 0600; give the file the mode a plain open(O_CREAT, 0666) would, or keep the
   // mode of the file being replaced.
-  mode_t mode = exists && S_ISREG(existing.st_mode) ? (existing.st_mode & 07777)
-                                                    : (0666 & ~current_umask());
+  mode_t mode =
+      exists && S_ISREG(existing.st_mode) ? (existing.st_mode & 07777) : (0666 & ~current_umask());
   if (::fchmod(fd, mode) != 0) {
     int error = errno;
     ::close(fd);

@@ -1,7 +1,8 @@
 #include "slide/io/zstd_decoder.h"
 
-#include <string>
 #include <zstd.h>
+
+#include <string>
 
 #include "slide/core/error.h"
 
@@ -19,7 +20,9 @@ ZstdDecoder::ZstdDecoder(ByteSource& source)
   ZSTD_DCtx_setParameter(context_, ZSTD_d_windowLogMax, kMaxWindowLog);
 }
 
-ZstdDecoder::~ZstdDecoder() { ZSTD_freeDCtx(context_); }
+ZstdDecoder::~ZstdDecoder() {
+  ZSTD_freeDCtx(context_);
+}
 
 std::size_t ZstdDecoder::read(char* buffer, std::size_t n) {
   if (n == 0) return 0;
