@@ -129,6 +129,38 @@ TEST(Input, SkipsZstdSkippableFrames) {
   EXPECT_EQ(read_all(*in), "");
 }
 
+TEST(Input, AcceptsZstdWindowsBeyondTheLibraryDefaultLimit) {
+  // `zstd --long=28..31` writes frames whose window exceeds libzstd's default decoding limit
+  // (2^27); a streamed frame of unknown size declares the full window even for little data.
+  std::string text = testing::make_text(100'000, 5);
+  ZSTD_CCtx* context = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, 28);
+  ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1);
+  std::string bytes(ZSTD_compressBound(text.size()), '\0');
+  ZSTD_outBuffer out{bytes.data(), bytes.size(), 0};
+  // Fed in two calls, so that the compressor does not know the size when it writes the header.
+  ZSTD_inBuffer in{text.data(), text.size() / 2, 0};
+  ASSERT_FALSE(ZSTD_isError(ZSTD_compressStream2(context, &out, &in, ZSTD_e_continue)));
+  ASSERT_EQ(in.pos, in.size);
+  in.size = text.size();
+  ASSERT_EQ(ZSTD_compressStream2(context, &out, &in, ZSTD_e_end), 0u);
+  ZSTD_freeCCtx(context);
+  bytes.resize(out.pos);
+  ASSERT_EQ(ZSTD_getFrameContentSize(bytes.data(), bytes.size()), ZSTD_CONTENTSIZE_UNKNOWN);
+  {
+    // The premise: libzstd with its default limit refuses this frame.
+    ZSTD_DCtx* plain = ZSTD_createDCtx();
+    std::string sink(1 << 16, '\0');
+    ZSTD_outBuffer sink_buffer{sink.data(), sink.size(), 0};
+    ZSTD_inBuffer source{bytes.data(), bytes.size(), 0};
+    EXPECT_TRUE(ZSTD_isError(ZSTD_decompressStream(plain, &sink_buffer, &source)));
+    ZSTD_freeDCtx(plain);
+  }
+  TempDir dir;
+  auto stream = open_input(dir.write("long.zst", bytes));
+  EXPECT_TRUE(read_all(*stream) == text);
+}
+
 TEST(Input, EmptyFileIsAnEmptyPlainInput) {
   TempDir dir;
   std::string path = dir.write("empty.txt", "");
@@ -189,6 +221,21 @@ TEST(Input, MixesLineAndBulkReads) {
     EXPECT_EQ(line, "nd");
     EXPECT_EQ(in->line(), 2u);
     EXPECT_EQ(read_all(*in, 1 << 20), text.substr(18));
+  }
+}
+
+TEST(Input, ReadFullFillsTheBufferUntilTheEnd) {
+  std::string text = testing::make_text(300'000, 10);
+  TempDir dir;
+  for (Compression c : {Compression::kNone, Compression::kZstd, Compression::kXz}) {
+    SCOPED_TRACE(format_name(c));
+    auto in = open_input(dir.write("full", compress(c, text)));
+    std::string got(text.size() + 10, '\0');
+    EXPECT_EQ(in->read_full(got.data(), 100'001), 100'001u);
+    EXPECT_EQ(in->read_full(got.data() + 100'001, got.size() - 100'001), text.size() - 100'001);
+    got.resize(text.size());
+    EXPECT_TRUE(got == text);
+    EXPECT_EQ(in->read_full(got.data(), 1), 0u);
   }
 }
 

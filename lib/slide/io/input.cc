@@ -74,6 +74,16 @@ std::size_t InputStream::read(char* buffer, std::size_t n) {
   });
 }
 
+std::size_t InputStream::read_full(char* buffer, std::size_t n) {
+  std::size_t total = 0;
+  while (total < n) {
+    std::size_t got = read(buffer + total, n - total);
+    if (got == 0) break;
+    total += got;
+  }
+  return total;
+}
+
 bool InputStream::getline(std::string& line) {
   return guarded([&]() -> bool {
     line.clear();

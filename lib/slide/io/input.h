@@ -36,10 +36,16 @@ class InputStream {
   InputStream& operator=(const InputStream&) = delete;
 
   // Reads up to n decompressed bytes into buffer. Returns at least 1 byte (possibly fewer than n,
-  // e.g. what a pipe has delivered so far), or 0 at the clean end of the input. Throws DataError
+  // e.g. what a pipe has delivered so far), or 0 at the clean end of the input. (On a pipe, plain
+  // and zstd input come through as soon as they arrive; gzip, bzip2 and xz go through Boost's
+  // filter, which waits for a full 64 KiB-256 KiB block of output or the end.) Throws DataError
   // (truncated or corrupt compressed data, naming the file) or IoError (read error). After an
   // exception the stream is failed: every later read throws the same error again.
   std::size_t read(char* buffer, std::size_t n);
+
+  // Reads exactly n bytes unless the input ends first; returns the number read (< n only at the
+  // clean end). For fixed-size records (e.g. the floats of a binary vector). Throws like read().
+  std::size_t read_full(char* buffer, std::size_t n);
 
   // Reads the next line, without its '\n' ('\r' is kept: the parsers decide). A last line without
   // '\n' is still a line. Returns false at the clean end of the input. Throws like read().
