@@ -2,6 +2,7 @@
 // reference (simd_test_util.h), over the special values and millions of random bit patterns.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -28,11 +29,19 @@ class Bf16Test : public ::testing::TestWithParam<KernelSet> {
 
   // Converts in chunks of varying length so every tail path sees the values.
   void expect_matches_reference(const std::vector<std::uint32_t>& bits) {
+    constexpr std::size_t kMaxChunk = 67;
+    // One guarded pair per chunk length, reused (mapping pages per chunk would dominate).
+    std::vector<std::unique_ptr<GuardedBuffer<float>>> ins(kMaxChunk + 1);
+    std::vector<std::unique_ptr<GuardedBuffer<bf16>>> outs(kMaxChunk + 1);
     std::size_t start = 0, chunk = 1;
     while (start < bits.size()) {
       const std::size_t n = std::min(chunk, bits.size() - start);
-      GuardedBuffer<float> in(n);
-      GuardedBuffer<bf16> out(n);
+      if (!ins[n]) {
+        ins[n] = std::make_unique<GuardedBuffer<float>>(n);
+        outs[n] = std::make_unique<GuardedBuffer<bf16>>(n);
+      }
+      GuardedBuffer<float>& in = *ins[n];
+      GuardedBuffer<bf16>& out = *outs[n];
       for (std::size_t i = 0; i < n; ++i) in[i] = bits_to_float(bits[start + i]);
       k().f32_to_bf16(in.data(), out.data(), n);
       for (std::size_t i = 0; i < n; ++i) {
@@ -40,7 +49,7 @@ class Bf16Test : public ::testing::TestWithParam<KernelSet> {
             << std::hex << "input bits 0x" << bits[start + i] << " (chunk " << std::dec << n << ")";
       }
       start += n;
-      chunk = chunk % 67 + 1;
+      chunk = chunk % kMaxChunk + 1;
     }
   }
 

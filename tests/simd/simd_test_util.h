@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <ostream>
+#include <string>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -135,3 +137,8 @@ inline std::string set_test_name(KernelSet set) {
 }
 
 }  // namespace slide::simd::testing
+
+namespace slide::simd {
+// Readable parameter values in gtest failure messages.
+inline void PrintTo(KernelSet set, std::ostream* os) { *os << kernel_set_name(set); }
+}  // namespace slide::simd
