@@ -3,13 +3,19 @@
 //
 //   build/scripts/benchmarks/kernels_bench --benchmark_min_time=0.1
 //
+// Rates are per second of CPU time (Google Benchmark's default), so time the process spent
+// descheduled on a shared machine does not count; wall time is printed too.
+//
 // Counters: GFLOP/s (2 flops per multiply-add) for the arithmetic kernels, Gelem/s for exp,
 // softmax, adam_step and the conversions, GB/s of row bytes read for dot_rows (the rows are
 // picked at random from 670,091 x 128, the Amazon-670K output layer, 343 MB in float: memory
 // bound, compare with read_sum below) and GB/s for the bandwidth probes.
 #include <benchmark/benchmark.h>
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -185,6 +191,37 @@ void bm_dot_rows(benchmark::State& state, const Kernels* k) {
   set_rate(state, "GFLOP/s", 2e-9 * double(kIdsPerCall * kDim));
 }
 
+// The same rows in memory the kernel asked to back with 2 MiB pages (madvise(MADV_HUGEPAGE);
+// transparent huge pages are in "madvise" mode here): every random row otherwise costs a TLB miss.
+struct Unmap {
+  std::size_t bytes;
+  void operator()(float* p) const { munmap(p, bytes); }
+};
+const float* big_rows_huge_pages() {
+  static const std::unique_ptr<float, Unmap> rows = [] {
+    const std::size_t bytes = kRows * kDim * sizeof(float);
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) std::abort();
+    madvise(p, bytes, MADV_HUGEPAGE);
+    std::memcpy(p, big_rows().data(), bytes);
+    return std::unique_ptr<float, Unmap>(static_cast<float*>(p), Unmap{bytes});
+  }();
+  return rows.get();
+}
+
+void bm_dot_rows_huge_pages(benchmark::State& state, const Kernels* k) {
+  const float* rows = big_rows_huge_pages();
+  const auto x = random_floats(kDim, 9);
+  const auto ids = random_ids();
+  std::vector<float> out(kIdsPerCall);
+  for (auto _ : state) {
+    k->dot_rows(x.data(), rows, kDim, ids.data(), kIdsPerCall, kDim, out.data());
+    benchmark::ClobberMemory();
+  }
+  set_rate(state, "GB/s", 1e-9 * double(kIdsPerCall * kDim * sizeof(float)));
+  set_rate(state, "GFLOP/s", 2e-9 * double(kIdsPerCall * kDim));
+}
+
 void bm_dot_rows_bf16(benchmark::State& state, const Kernels* k) {
   const auto& rows = big_rows_bf16();
   const auto xf = random_floats(kDim, 9);
@@ -299,6 +336,11 @@ void register_all() {
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("dot_rows_bf16_670091x128/" + s).c_str(), bm_dot_rows_bf16, k)
         ->Unit(benchmark::kMillisecond);
+    if (set == slide::simd::best_kernel_set()) {
+      benchmark::RegisterBenchmark(("dot_rows_670091x128_hugepages/" + s).c_str(),
+                                   bm_dot_rows_huge_pages, k)
+          ->Unit(benchmark::kMillisecond);
+    }
     const std::int64_t n = set == KernelSet::scalar ? 16384 : std::int64_t{kRows};
     benchmark::RegisterBenchmark(("gemm_nt_256x128_vs_rows/" + s).c_str(), bm_gemm_big, k)
         ->Arg(n)
