@@ -4,6 +4,7 @@
 // kernels_amx.cc), which alone may include this header: it needs their -mavx512* flags. Everything
 // is in an anonymous namespace, so each of those TUs gets its own internal-linkage copy and the
 // linker can never hand one of them to code compiled for a smaller instruction set (ANCHORS.md §7).
+// For the same reason these TUs instantiate no std templates (no std::min, std::vector, ...).
 
 // GCC 12's avx512*intrin.h initialise their "undefined" vectors from themselves, which
 // -Wuninitialized reports at every inlined use (GCC PR 105593, fixed in GCC 13). Silenced for the
@@ -19,6 +20,10 @@
 
 namespace slide::simd {
 namespace {  // NOLINT(google-build-namespaces): internal linkage per ISA TU is the point.
+
+// Not std::min: a std template instantiated here would be an external (COMDAT) symbol compiled
+// with AVX-512 flags that the linker may pick for the whole program.
+inline std::size_t min_size(std::size_t a, std::size_t b) { return a < b ? a : b; }
 
 inline __mmask16 tail_mask16(std::size_t r) {
   return static_cast<__mmask16>((1u << r) - 1u);  // r < 16

@@ -18,11 +18,11 @@
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <vector>
+#include <new>
 
+#include "slide/simd/avx512_common.h"
 #include "slide/simd/kernel_tables.h"
 
 namespace slide::simd {
@@ -40,19 +40,37 @@ static_assert(sizeof(TileConfig) == 64);
 constexpr std::size_t kTile = 16;   // rows of every tile, columns of C
 constexpr std::size_t kChunk = 32;  // bf16 of k per A tile row
 
+// Owns a zeroed bf16 array. Not std::vector: std templates instantiated in this TU would be
+// external symbols compiled with AMX/AVX-512 flags (ANCHORS.md §7).
+class Bf16Buffer {
+ public:
+  explicit Bf16Buffer(std::size_t n) : data_(new bf16[n]()) {}
+  Bf16Buffer(const Bf16Buffer&) = delete;
+  Bf16Buffer& operator=(const Bf16Buffer&) = delete;
+  ~Bf16Buffer() { delete[] data_; }
+  bf16* get() { return data_; }
+
+ private:
+  bf16* data_;
+};
+
 void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb, float* c,
                   std::size_t ldc, std::size_t m, std::size_t n, std::size_t k) {
   if (m == 0 || n == 0) return;
   const std::size_t kp = (k + kChunk - 1) / kChunk * kChunk;
   const std::size_t chunks = kp / kChunk;
   if (chunks == 0) {
-    for (std::size_t i = 0; i < m; ++i) std::fill_n(c + i * ldc, n, 0.0f);
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = 0.0f;
+    }
     return;
   }
   const std::size_t m_blocks = (m + kTile - 1) / kTile;
-  std::vector<bf16> apack(m_blocks * kTile * kp, 0);
-  for (std::size_t i = 0; i < m; ++i) std::memcpy(&apack[i * kp], a + i * lda, k * sizeof(bf16));
-  std::vector<bf16> bpack(kTile * kp);  // chunks x 16 pair-rows x 16 columns x 2
+  Bf16Buffer apack(m_blocks * kTile * kp);  // zero-padded rows and columns
+  for (std::size_t i = 0; i < m; ++i) {
+    std::memcpy(apack.get() + i * kp, a + i * lda, k * sizeof(bf16));
+  }
+  Bf16Buffer bpack(kTile * kp);  // chunks x 16 pair-rows x 16 columns x 2
 
   TileConfig config{};
   config.palette_id = 1;
@@ -63,24 +81,26 @@ void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb
   _tile_loadconfig(&config);
   alignas(64) float cbuf[kTile * kTile];
   for (std::size_t j0 = 0; j0 < n; j0 += kTile) {
-    const std::size_t nr = std::min(kTile, n - j0);
-    std::fill(bpack.begin(), bpack.end(), bf16{0});
+    const std::size_t nr = min_size(kTile, n - j0);
+    std::memset(bpack.get(), 0, kTile * kp * sizeof(bf16));
     for (std::size_t j = 0; j < nr; ++j) {
       const bf16* row = b + (j0 + j) * ldb;
       for (std::size_t p = 0; p < k; ++p) {
         const std::size_t chunk = p / kChunk, within = p % kChunk;
-        bpack[chunk * (kTile * kChunk) + (within / 2) * (2 * kTile) + j * 2 + within % 2] = row[p];
+        bpack.get()[chunk * (kTile * kChunk) + (within / 2) * (2 * kTile) + j * 2 + within % 2] =
+            row[p];
       }
     }
     for (std::size_t ib = 0; ib < m_blocks; ++ib) {
       _tile_zero(0);
       for (std::size_t q = 0; q < chunks; ++q) {
-        _tile_loadd(1, &apack[ib * kTile * kp + q * kChunk], static_cast<long>(kp * sizeof(bf16)));
-        _tile_loadd(2, &bpack[q * kTile * kChunk], 64);
+        _tile_loadd(1, apack.get() + ib * kTile * kp + q * kChunk,
+                    static_cast<long>(kp * sizeof(bf16)));
+        _tile_loadd(2, bpack.get() + q * kTile * kChunk, 64);
         _tile_dpbf16ps(0, 1, 2);
       }
       _tile_stored(0, cbuf, 64);
-      const std::size_t mr = std::min(kTile, m - ib * kTile);
+      const std::size_t mr = min_size(kTile, m - ib * kTile);
       for (std::size_t i = 0; i < mr; ++i) {
         std::memcpy(c + (ib * kTile + i) * ldc + j0, cbuf + i * kTile, nr * sizeof(float));
       }

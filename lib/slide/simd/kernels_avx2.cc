@@ -3,7 +3,6 @@
 // and use FMA.
 #include <immintrin.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -12,6 +11,11 @@
 
 namespace slide::simd {
 namespace {
+
+// Not std::min: a std template instantiated here would be an external (COMDAT) symbol compiled
+// with -mavx2 that the linker may pick for the whole program (ANCHORS.md §7). For the same reason
+// this TU instantiates no std templates at all.
+inline std::size_t min_size(std::size_t a, std::size_t b) { return a < b ? a : b; }
 
 inline float hsum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -133,12 +137,12 @@ inline void prefetch_row(const void* row, std::size_t bytes) {
 void dot_rows(const float* x, const float* rows, std::size_t stride, const std::uint32_t* ids,
               std::size_t count, std::size_t n, float* out) {
   const std::size_t row_bytes = n * sizeof(float);
-  for (std::size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) {
+  for (std::size_t i = 0; i < min_size(count, kPrefetchAhead); ++i) {
     prefetch_row(rows + std::size_t{ids[i]} * stride, row_bytes);
   }
   std::size_t i = 0;
   for (; i + 4 <= count; i += 4) {
-    for (std::size_t j = i + kPrefetchAhead; j < std::min(count, i + kPrefetchAhead + 4); ++j) {
+    for (std::size_t j = i + kPrefetchAhead; j < min_size(count, i + kPrefetchAhead + 4); ++j) {
       prefetch_row(rows + std::size_t{ids[j]} * stride, row_bytes);
     }
     const float* r[4];
@@ -175,12 +179,12 @@ float dot_bf16(const bf16* a, const bf16* b, std::size_t n) {
 void dot_rows_bf16(const bf16* x, const bf16* rows, std::size_t stride, const std::uint32_t* ids,
                    std::size_t count, std::size_t n, float* out) {
   const std::size_t row_bytes = n * sizeof(bf16);
-  for (std::size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) {
+  for (std::size_t i = 0; i < min_size(count, kPrefetchAhead); ++i) {
     prefetch_row(rows + std::size_t{ids[i]} * stride, row_bytes);
   }
   std::size_t i = 0;
   for (; i + 4 <= count; i += 4) {
-    for (std::size_t j = i + kPrefetchAhead; j < std::min(count, i + kPrefetchAhead + 4); ++j) {
+    for (std::size_t j = i + kPrefetchAhead; j < min_size(count, i + kPrefetchAhead + 4); ++j) {
       prefetch_row(rows + std::size_t{ids[j]} * stride, row_bytes);
     }
     const bf16* r[4];
@@ -358,7 +362,7 @@ void gemm_nt_any(const T* a, std::size_t lda, const T* b, std::size_t ldb, float
                  Scalar scalar) {
   float res[8];
   for (std::size_t j = 0; j < n; j += 2) {
-    const std::size_t nr = std::min<std::size_t>(2, n - j);
+    const std::size_t nr = min_size(2, n - j);
     const T* br[2] = {b + j * ldb, b + (j + nr - 1) * ldb};
     std::size_t i = 0;
     for (; i + 4 <= m; i += 4) {

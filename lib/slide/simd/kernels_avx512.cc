@@ -9,7 +9,6 @@
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 
-#include <algorithm>
 #include <cstdint>
 
 #include "slide/simd/avx512_common.h"
@@ -103,12 +102,12 @@ constexpr std::size_t kPrefetchAhead = 8;
 void dot_rows(const float* x, const float* rows, std::size_t stride, const std::uint32_t* ids,
               std::size_t count, std::size_t n, float* out) {
   const std::size_t row_bytes = n * sizeof(float);
-  for (std::size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) {
+  for (std::size_t i = 0; i < min_size(count, kPrefetchAhead); ++i) {
     prefetch_row(rows + std::size_t{ids[i]} * stride, row_bytes);
   }
   std::size_t i = 0;
   for (; i + 4 <= count; i += 4) {
-    for (std::size_t j = i + kPrefetchAhead; j < std::min(count, i + kPrefetchAhead + 4); ++j) {
+    for (std::size_t j = i + kPrefetchAhead; j < min_size(count, i + kPrefetchAhead + 4); ++j) {
       prefetch_row(rows + std::size_t{ids[j]} * stride, row_bytes);
     }
     const float* r0 = rows + std::size_t{ids[i]} * stride;
@@ -163,12 +162,12 @@ float dot_bf16(const bf16* a, const bf16* b, std::size_t n) {
 void dot_rows_bf16(const bf16* x, const bf16* rows, std::size_t stride, const std::uint32_t* ids,
                    std::size_t count, std::size_t n, float* out) {
   const std::size_t row_bytes = n * sizeof(bf16);
-  for (std::size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) {
+  for (std::size_t i = 0; i < min_size(count, kPrefetchAhead); ++i) {
     prefetch_row(rows + std::size_t{ids[i]} * stride, row_bytes);
   }
   std::size_t i = 0;
   for (; i + 4 <= count; i += 4) {
-    for (std::size_t j = i + kPrefetchAhead; j < std::min(count, i + kPrefetchAhead + 4); ++j) {
+    for (std::size_t j = i + kPrefetchAhead; j < min_size(count, i + kPrefetchAhead + 4); ++j) {
       prefetch_row(rows + std::size_t{ids[j]} * stride, row_bytes);
     }
     const bf16* r[4];
@@ -296,10 +295,10 @@ void gemm_nt(const float* a, std::size_t lda, const float* b, std::size_t ldb, f
              std::size_t ldc, std::size_t m, std::size_t n, std::size_t k) {
   float res[16];
   for (std::size_t j = 0; j < n; j += 4) {
-    const std::size_t nr = std::min<std::size_t>(4, n - j);
+    const std::size_t nr = min_size(4, n - j);
     const float* br[4];
     // Past the edge, repeat the last row: computed, never stored.
-    for (std::size_t q = 0; q < 4; ++q) br[q] = b + (j + std::min(q, nr - 1)) * ldb;
+    for (std::size_t q = 0; q < 4; ++q) br[q] = b + (j + min_size(q, nr - 1)) * ldb;
     std::size_t i = 0;
     for (; i + 4 <= m; i += 4) {
       const float* ar[4] = {a + i * lda, a + (i + 1) * lda, a + (i + 2) * lda, a + (i + 3) * lda};
@@ -341,9 +340,9 @@ void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb
                   std::size_t ldc, std::size_t m, std::size_t n, std::size_t k) {
   float res[16];
   for (std::size_t j = 0; j < n; j += 4) {
-    const std::size_t nr = std::min<std::size_t>(4, n - j);
+    const std::size_t nr = min_size(4, n - j);
     const bf16* br[4];
-    for (std::size_t q = 0; q < 4; ++q) br[q] = b + (j + std::min(q, nr - 1)) * ldb;
+    for (std::size_t q = 0; q < 4; ++q) br[q] = b + (j + min_size(q, nr - 1)) * ldb;
     std::size_t i = 0;
     for (; i + 4 <= m; i += 4) {
       const bf16* ar[4] = {a + i * lda, a + (i + 1) * lda, a + (i + 2) * lda, a + (i + 3) * lda};
