@@ -335,6 +335,7 @@ void adam_step(float* w, float* m, float* v, const float* g, std::size_t n,
 // gemm_nt: blocks of MR rows of A by 2 rows of B (8 accumulators when MR = 4, which with the B
 // registers fits the 16 ymm registers), 8-float chunks of k, scalar tail of k.
 template <int MR, typename T, typename Load, typename Scalar>
+[[gnu::always_inline]] inline
 void gemm_block(const T* const* ar, const T* const* br, std::size_t k, float* res, Load load,
                 Scalar scalar) {
   __m256 acc[8];

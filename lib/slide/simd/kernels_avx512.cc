@@ -256,6 +256,7 @@ void adam_step(float* w, float* m, float* v, const float* g, std::size_t n,
 // (2 KiB for k = 128) stays in L1 while every block of A (from L2) passes over it, so B, the big
 // operand, streams from memory once.
 template <int MR>
+[[gnu::always_inline]] inline
 void gemm_block(const float* const* ar, const float* const* br, std::size_t k, float* res) {
   __m512 acc[MR * 4];
   for (int t = 0; t < MR * 4; ++t) acc[t] = _mm512_setzero_ps();
@@ -310,6 +311,7 @@ void gemm_nt(const float* a, std::size_t lda, const float* b, std::size_t ldb, f
 
 // The same blocking over bfloat16, widened to float in registers (no bf16 arithmetic in this set).
 template <int MR>
+[[gnu::always_inline]] inline
 void gemm_block_bf16(const bf16* const* ar, const bf16* const* br, std::size_t k, float* res) {
   __m512 acc[MR * 4];
   for (int t = 0; t < MR * 4; ++t) acc[t] = _mm512_setzero_ps();

@@ -100,6 +100,7 @@ void f32_to_bf16(const float* in, bf16* out, std::size_t n) {
 // gemm_nt over bf16 with vdpbf16ps: 4x4 blocks, 32 bf16 of k per instruction. Contiguous rows are
 // already in the pair layout vdpbf16ps wants, so nothing is repacked.
 template <int MR>
+[[gnu::always_inline]] inline
 void gemm_block(const bf16* const* ar, const bf16* const* br, std::size_t k, float* res) {
   __m512 acc[MR * 4];
   for (int t = 0; t < MR * 4; ++t) acc[t] = _mm512_setzero_ps();
