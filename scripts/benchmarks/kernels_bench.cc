@@ -106,6 +106,46 @@ void bm_sparse_dot(benchmark::State& state, const Kernels* k) {
   set_rate(state, "GFLOP/s", 2e-9 * double(nnz));
 }
 
+void bm_scale(benchmark::State& state, const Kernels* k) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  auto x = random_floats(n, 2);
+  for (auto _ : state) {
+    k->scale(0.999f, x.data(), n);
+    benchmark::ClobberMemory();
+  }
+  set_rate(state, "Gelem/s", 1e-9 * double(n));
+}
+
+// Distinct random indices into a 4096-float row, as sparse_axpy requires.
+void bm_sparse_axpy(benchmark::State& state, const Kernels* k) {
+  const auto nnz = static_cast<std::size_t>(state.range(0));
+  auto dense = random_floats(4096, 2);
+  const auto value = random_floats(nnz, 3);
+  std::vector<std::uint32_t> perm(4096);
+  for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<std::uint32_t>(i);
+  std::mt19937_64 rng(4);
+  std::shuffle(perm.begin(), perm.end(), rng);
+  const std::vector<std::uint32_t> index(perm.begin(), perm.begin() + static_cast<long>(nnz));
+  for (auto _ : state) {
+    k->sparse_axpy(1e-3f, index.data(), value.data(), nnz, dense.data());
+    benchmark::ClobberMemory();
+  }
+  set_rate(state, "GFLOP/s", 2e-9 * double(nnz));
+}
+
+void bm_bf16_to_f32(benchmark::State& state, const Kernels* k) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto xf = random_floats(n, 2);
+  std::vector<bf16> x(n);
+  k->f32_to_bf16(xf.data(), x.data(), n);
+  std::vector<float> y(n);
+  for (auto _ : state) {
+    k->bf16_to_f32(x.data(), y.data(), n);
+    benchmark::ClobberMemory();
+  }
+  set_rate(state, "Gelem/s", 1e-9 * double(n));
+}
+
 void bm_exp(benchmark::State& state, const Kernels* k) {
   const auto n = static_cast<std::size_t>(state.range(0));
   auto x = random_floats(n, 2);
@@ -324,11 +364,14 @@ void register_all() {
     l1("dot", bm_dot);
     l1("dot_bf16", bm_dot_bf16);
     l1("axpy", bm_axpy);
+    l1("scale", bm_scale);
     l1("sparse_dot", bm_sparse_dot);
+    l1("sparse_axpy", bm_sparse_axpy);
     l1("exp", bm_exp);
     l1("softmax", bm_softmax);
     l1("adam_step", bm_adam);
     l1("f32_to_bf16", bm_f32_to_bf16);
+    l1("bf16_to_f32", bm_bf16_to_f32);
     benchmark::RegisterBenchmark(("gemm_nt_64x128/" + s).c_str(), bm_gemm_small, k)->Arg(256);
     benchmark::RegisterBenchmark(("memory/stream_dot_1GiB/" + s).c_str(), bm_stream_dot, k)
         ->Unit(benchmark::kMillisecond);

@@ -80,18 +80,23 @@ float sparse_dot(const std::uint32_t* index, const float* value, std::size_t nnz
   return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
 }
 
-// Gather, FMA, scatter: correct because the indices are distinct (no lane overwrites another's
-// update).
+// Plain scalar updates, four per iteration. Measured on Zen 4 (kernels_bench, nnz 128-1024 into a
+// 4096-float row): gather + FMA + scatter 2.4 GFLOP/s, gather + FMA + eight scalar stores 3.5,
+// this loop 5.1-5.2. The indices being distinct, the four updates are independent.
 void sparse_axpy(float alpha, const std::uint32_t* index, const float* value, std::size_t nnz,
                  float* dense) {
-  const __m512 va = _mm512_set1_ps(alpha);
-  for (std::size_t i = 0; i < nnz; i += 16) {
-    const __mmask16 k = nnz - i >= 16 ? __mmask16(0xFFFF) : tail_mask16(nnz - i);
-    const __m512i idx = _mm512_maskz_loadu_epi32(k, index + i);
-    const __m512 d = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), k, idx, dense, 4);
-    _mm512_mask_i32scatter_ps(dense, k, idx,
-                              _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(k, value + i), d), 4);
+  std::size_t i = 0;
+  for (; i + 4 <= nnz; i += 4) {
+    const float d0 = dense[index[i]] + alpha * value[i];
+    const float d1 = dense[index[i + 1]] + alpha * value[i + 1];
+    const float d2 = dense[index[i + 2]] + alpha * value[i + 2];
+    const float d3 = dense[index[i + 3]] + alpha * value[i + 3];
+    dense[index[i]] = d0;
+    dense[index[i + 1]] = d1;
+    dense[index[i + 2]] = d2;
+    dense[index[i + 3]] = d3;
   }
+  for (; i < nnz; ++i) dense[index[i]] += alpha * value[i];
 }
 
 // Rows are processed two at a time (two independent FMA chains sharing each load of x) while the
