@@ -11,12 +11,11 @@
 // picked at random from 670,091 x 128, the Amazon-670K output layer, 343 MB in float: memory
 // bound, compare with read_sum below) and GB/s for the bandwidth probes.
 #include <benchmark/benchmark.h>
-
 #include <sys/mman.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -29,8 +28,8 @@
 namespace {
 
 using slide::simd::bf16;
-using slide::simd::KernelSet;
 using slide::simd::Kernels;
+using slide::simd::KernelSet;
 
 constexpr std::size_t kRows = 670091;
 constexpr std::size_t kDim = 128;
@@ -58,8 +57,8 @@ const std::vector<bf16>& big_rows_bf16() {
 }
 
 void set_rate(benchmark::State& state, const char* name, double per_iteration) {
-  state.counters[name] = benchmark::Counter(per_iteration * double(state.iterations()),
-                                            benchmark::Counter::kIsRate);
+  state.counters[name] =
+      benchmark::Counter(per_iteration * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 // --- L1-resident kernels -------------------------------------------------------------------

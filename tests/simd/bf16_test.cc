@@ -60,7 +60,9 @@ class Bf16Test : public ::testing::TestWithParam<KernelSet> {
 INSTANTIATE_TEST_SUITE_P(AllSets, Bf16Test,
                          ::testing::Values(KernelSet::scalar, KernelSet::avx2, KernelSet::avx512,
                                            KernelSet::avx512_bf16, KernelSet::amx),
-                         [](const auto& param_info) { return testing::set_test_name(param_info.param); });
+                         [](const auto& param_info) {
+                           return testing::set_test_name(param_info.param);
+                         });
 
 TEST(Bf16Reference, KnownRoundings) {
   // The reference itself, on hand-checked cases.
@@ -118,7 +120,8 @@ TEST_P(Bf16Test, WideningIsExactForEveryPattern) {
     GuardedBuffer<float> res(n);
     for (std::size_t i = 0; i < n; ++i) in[i] = static_cast<bf16>(0x3F80 + i * 977);
     k().bf16_to_f32(in.data(), res.data(), n);
-    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(float_to_bits(res[i]), std::uint32_t{in[i]} << 16);
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_EQ(float_to_bits(res[i]), std::uint32_t{in[i]} << 16);
   }
 }
 

@@ -1,4 +1,6 @@
 // Choosing the kernel set: names, unsupported sets, the SLIDE_KERNELS override.
+#include "slide/simd/dispatch.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,7 +10,6 @@
 
 #include "slide/core/error.h"
 #include "slide/simd/cpu_features.h"
-#include "slide/simd/dispatch.h"
 
 namespace slide::simd {
 namespace {

@@ -1,6 +1,8 @@
 // Every kernel of every kernel set against a float64 reference, on every length 0..64 and random
 // longer ones, with error bounds derived from the length and the magnitudes. Sets this CPU cannot
 // run are skipped (GTEST_SKIP), so AMX shows up as skipped on machines without it.
+#include "slide/simd/kernels.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,7 +16,6 @@
 
 #include "simd/simd_test_util.h"
 #include "slide/simd/dispatch.h"
-#include "slide/simd/kernels.h"
 
 namespace slide::simd {
 namespace {
@@ -46,19 +47,27 @@ class KernelsTest : public ::testing::TestWithParam<KernelSet> {
 INSTANTIATE_TEST_SUITE_P(AllSets, KernelsTest,
                          ::testing::Values(KernelSet::scalar, KernelSet::avx2, KernelSet::avx512,
                                            KernelSet::avx512_bf16, KernelSet::amx),
-                         [](const auto& param_info) { return testing::set_test_name(param_info.param); });
+                         [](const auto& param_info) {
+                           return testing::set_test_name(param_info.param);
+                         });
 
 TEST_P(KernelsTest, TableIsComplete) {
   EXPECT_STREQ(k().name, kernel_set_name(GetParam()));
-  const void* pointers[] = {
-      reinterpret_cast<const void*>(k().dot),          reinterpret_cast<const void*>(k().axpy),
-      reinterpret_cast<const void*>(k().scale),        reinterpret_cast<const void*>(k().sparse_dot),
-      reinterpret_cast<const void*>(k().sparse_axpy),  reinterpret_cast<const void*>(k().dot_rows),
-      reinterpret_cast<const void*>(k().dot_rows_bf16), reinterpret_cast<const void*>(k().f32_to_bf16),
-      reinterpret_cast<const void*>(k().bf16_to_f32),  reinterpret_cast<const void*>(k().dot_bf16),
-      reinterpret_cast<const void*>(k().softmax),      reinterpret_cast<const void*>(k().exp),
-      reinterpret_cast<const void*>(k().adam_step),    reinterpret_cast<const void*>(k().gemm_nt),
-      reinterpret_cast<const void*>(k().gemm_nt_bf16)};
+  const void* pointers[] = {reinterpret_cast<const void*>(k().dot),
+                            reinterpret_cast<const void*>(k().axpy),
+                            reinterpret_cast<const void*>(k().scale),
+                            reinterpret_cast<const void*>(k().sparse_dot),
+                            reinterpret_cast<const void*>(k().sparse_axpy),
+                            reinterpret_cast<const void*>(k().dot_rows),
+                            reinterpret_cast<const void*>(k().dot_rows_bf16),
+                            reinterpret_cast<const void*>(k().f32_to_bf16),
+                            reinterpret_cast<const void*>(k().bf16_to_f32),
+                            reinterpret_cast<const void*>(k().dot_bf16),
+                            reinterpret_cast<const void*>(k().softmax),
+                            reinterpret_cast<const void*>(k().exp),
+                            reinterpret_cast<const void*>(k().adam_step),
+                            reinterpret_cast<const void*>(k().gemm_nt),
+                            reinterpret_cast<const void*>(k().gemm_nt_bf16)};
   for (const void* p : pointers) EXPECT_NE(p, nullptr);
 }
 
@@ -134,7 +143,8 @@ TEST_P(KernelsTest, SparseDotAndAxpy) {
     for (std::size_t i = 0; i < nnz; ++i) index[i] = perm[i];  // distinct
     // The last index is the last element of dense: the gather must read exactly there.
     if (nnz) index[nnz - 1] = kDim - 1;
-    if (nnz > 1) std::replace(index.data(), index.data() + nnz - 1, std::uint32_t{kDim - 1}, perm[nnz]);
+    if (nnz > 1)
+      std::replace(index.data(), index.data() + nnz - 1, std::uint32_t{kDim - 1}, perm[nnz]);
     fill_random(value, rng);
     double exact = 0, abs_sum = 0;
     for (std::size_t i = 0; i < nnz; ++i) {
@@ -152,7 +162,8 @@ TEST_P(KernelsTest, SparseDotAndAxpy) {
       const std::uint32_t j = index[i];
       touched[j] = true;
       const double want = double(before[j]) + double(alpha) * value[i];
-      const double bound = 2 * kU * (std::abs(double(before[j])) + std::abs(double(alpha) * value[i]));
+      const double bound =
+          2 * kU * (std::abs(double(before[j])) + std::abs(double(alpha) * value[i]));
       ASSERT_LE(std::abs(dense[j] - want), bound) << "nnz=" << nnz << " i=" << i;
     }
     for (std::size_t j = 0; j < kDim; ++j) {
@@ -167,7 +178,7 @@ TEST_P(KernelsTest, DotRows) {
   std::mt19937_64 rng(9);
   constexpr std::size_t kRows = 257;
   for (std::size_t n : test_lengths(10, 8)) {
-    const std::size_t stride = n + (n % 3);  // some padded, some packed
+    const std::size_t stride = n + (n % 3);         // some padded, some packed
     GuardedBuffer<float> rows(kRows * stride + n);  // the last row ends at the guard page
     fill_random(rows, rng);
     GuardedBuffer<float> x(n);
@@ -204,8 +215,8 @@ TEST_P(KernelsTest, DotRowsBf16) {
     GuardedBuffer<bf16> x(n);
     for (std::size_t i = 0; i < n; ++i) x[i] = reference_bf16(random_value(rng));
     std::uniform_int_distribution<std::uint32_t> pick(0, kRows);
-    for (std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{4}, std::size_t{6},
-                              std::size_t{19}}) {
+    for (std::size_t count :
+         {std::size_t{0}, std::size_t{1}, std::size_t{4}, std::size_t{6}, std::size_t{19}}) {
       GuardedBuffer<std::uint32_t> ids(count);
       for (std::size_t i = 0; i < count; ++i) ids[i] = pick(rng);
       if (count) ids[count - 1] = kRows;
@@ -266,12 +277,14 @@ void check_gemm(Gemm gemm, ToDouble value, T (*make)(float), std::uint64_t seed)
 }
 
 TEST_P(KernelsTest, GemmNt) {
-  check_gemm<float>(k().gemm_nt, [](float f) { return double(f); }, [](float f) { return f; }, 13);
+  check_gemm<float>(
+      k().gemm_nt, [](float f) { return double(f); }, [](float f) { return f; }, 13);
 }
 
 TEST_P(KernelsTest, GemmNtBf16) {
-  check_gemm<bf16>(k().gemm_nt_bf16, [](bf16 h) { return double(bf16_value(h)); },
-                   [](float f) { return reference_bf16(f); }, 14);
+  check_gemm<bf16>(
+      k().gemm_nt_bf16, [](bf16 h) { return double(bf16_value(h)); },
+      [](float f) { return reference_bf16(f); }, 14);
 }
 
 TEST_P(KernelsTest, GemmNtLargeBlocks) {
@@ -292,8 +305,9 @@ TEST_P(KernelsTest, GemmNtLargeBlocks) {
       for (std::size_t j = 0; j < n; ++j) {
         double exact = 0, abs_sum = 0;
         for (std::size_t p = 0; p < depth; ++p) {
-          const double prod = pass == 0 ? double(a[i * depth + p]) * b[j * depth + p]
-                                        : double(bf16_value(ah[i * depth + p])) * bf16_value(bh[j * depth + p]);
+          const double prod =
+              pass == 0 ? double(a[i * depth + p]) * b[j * depth + p]
+                        : double(bf16_value(ah[i * depth + p])) * bf16_value(bh[j * depth + p]);
           exact += prod;
           abs_sum += std::abs(prod);
         }
@@ -325,8 +339,8 @@ TEST_P(KernelsTest, AdamStep) {
       ASSERT_LE(std::abs(m[i] - want_m), 3 * kU * (std::abs(b1 * m0[i]) + std::abs(c1 * gi)));
       ASSERT_LE(std::abs(v[i] - want_v), 4 * kU * (b2 * v0[i] + c2 * gi * gi));
       // The step from the kernel's own m and v: mul, sqrt, add, div (< 4u) and the subtraction.
-      const double step = double(params.learning_rate) * m[i] /
-                          (std::sqrt(double(v[i])) + double(params.epsilon));
+      const double step =
+          double(params.learning_rate) * m[i] / (std::sqrt(double(v[i])) + double(params.epsilon));
       const double want_w = w0[i] - step;
       ASSERT_LE(std::abs(w[i] - want_w), kU * std::abs(want_w) + 5 * kU * std::abs(step))
           << "n=" << n << " i=" << i;
@@ -359,8 +373,15 @@ TEST_P(KernelsTest, ExpWithinDocumentedBound) {
   EXPECT_LE(worst, kExpMaxRelativeError) << "at x=" << worst_x;
   EXPECT_GT(worst, kExpMaxRelativeError / 8) << "the bound is far from tight: tighten it";
 
-  const float specials[] = {0.0f, -0.0f, 1.0f, -1.0f, 88.71f, 100.0f,
-                            std::numeric_limits<float>::infinity(), -87.31f, -100.0f,
+  const float specials[] = {0.0f,
+                            -0.0f,
+                            1.0f,
+                            -1.0f,
+                            88.71f,
+                            100.0f,
+                            std::numeric_limits<float>::infinity(),
+                            -87.31f,
+                            -100.0f,
                             -std::numeric_limits<float>::infinity(),
                             std::numeric_limits<float>::quiet_NaN()};
   float out[std::size(specials)];

@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <cstring>
 #include <ostream>
-#include <string>
 #include <random>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "slide/simd/dispatch.h"
@@ -93,7 +93,9 @@ inline std::uint32_t float_to_bits(float f) {
   std::memcpy(&bits, &f, sizeof bits);
   return bits;
 }
-inline float bf16_value(bf16 h) { return bits_to_float(std::uint32_t{h} << 16); }
+inline float bf16_value(bf16 h) {
+  return bits_to_float(std::uint32_t{h} << 16);
+}
 
 // Independent reference for float -> bfloat16: pick the nearer of the two bf16 neighbours by
 // exact distance in double, ties to the even one; the neighbour above the largest finite bf16 is
@@ -140,5 +142,7 @@ inline std::string set_test_name(KernelSet set) {
 
 namespace slide::simd {
 // Readable parameter values in gtest failure messages.
-inline void PrintTo(KernelSet set, std::ostream* os) { *os << kernel_set_name(set); }
+inline void PrintTo(KernelSet set, std::ostream* os) {
+  *os << kernel_set_name(set);
+}
 }  // namespace slide::simd

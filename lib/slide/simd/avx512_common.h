@@ -23,7 +23,9 @@ namespace {  // NOLINT(google-build-namespaces): internal linkage per ISA TU is 
 
 // Not std::min: a std template instantiated here would be an external (COMDAT) symbol compiled
 // with AVX-512 flags that the linker may pick for the whole program.
-inline std::size_t min_size(std::size_t a, std::size_t b) { return a < b ? a : b; }
+inline std::size_t min_size(std::size_t a, std::size_t b) {
+  return a < b ? a : b;
+}
 
 inline __mmask16 tail_mask16(std::size_t r) {
   return static_cast<__mmask16>((1u << r) - 1u);  // r < 16
@@ -69,8 +71,7 @@ inline __m512 exp16(__m512 x) {
   const __mmask16 below = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
   const __m512 xc = _mm512_min_ps(_mm512_max_ps(x, lo), hi);
   const __m512 fn = _mm512_roundscale_ps(
-      _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)),
-                    _mm512_set1_ps(0.5f)),
+      _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(0.5f)),
       _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
   __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(0.693359375f), xc);
   r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(-2.12194440e-4f), r);
@@ -93,8 +94,8 @@ inline __m512 exp16(__m512 x) {
 inline __m256i bf16_round16(__m512 f) {
   const __m512i bits = _mm512_castps_si512(f);
   const __m512i high = _mm512_srli_epi32(bits, 16);
-  const __m512i bias = _mm512_add_epi32(_mm512_set1_epi32(0x7FFF),
-                                        _mm512_and_si512(high, _mm512_set1_epi32(1)));
+  const __m512i bias =
+      _mm512_add_epi32(_mm512_set1_epi32(0x7FFF), _mm512_and_si512(high, _mm512_set1_epi32(1)));
   __m512i r = _mm512_srli_epi32(_mm512_add_epi32(bits, bias), 16);
   const __mmask16 is_nan = _mm512_cmp_ps_mask(f, f, _CMP_UNORD_Q);
   r = _mm512_mask_mov_epi32(r, is_nan, _mm512_or_si512(high, _mm512_set1_epi32(0x40)));

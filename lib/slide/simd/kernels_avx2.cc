@@ -15,7 +15,9 @@ namespace {
 // Not std::min: a std template instantiated here would be an external (COMDAT) symbol compiled
 // with -mavx2 that the linker may pick for the whole program (ANCHORS.md §7). For the same reason
 // this TU instantiates no std templates at all.
-inline std::size_t min_size(std::size_t a, std::size_t b) { return a < b ? a : b; }
+inline std::size_t min_size(std::size_t a, std::size_t b) {
+  return a < b ? a : b;
+}
 
 inline float hsum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -75,8 +77,8 @@ void axpy(float alpha, const float* x, float* y, std::size_t n) {
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    _mm256_storeu_ps(y + i + 8, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i + 8),
-                                                _mm256_loadu_ps(y + i + 8)));
+    _mm256_storeu_ps(y + i + 8,
+                     _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8)));
   }
   for (; i + 8 <= n; i += 8) {
     _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
@@ -241,8 +243,8 @@ inline __m256 exp8(__m256 x) {
   const __m256 above = _mm256_cmp_ps(x, hi, _CMP_GT_OQ);
   const __m256 below = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
   const __m256 xc = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
-  const __m256 fn = _mm256_floor_ps(_mm256_add_ps(
-      _mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)), _mm256_set1_ps(0.5f)));
+  const __m256 fn = _mm256_floor_ps(
+      _mm256_add_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)), _mm256_set1_ps(0.5f)));
   __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(0.693359375f), xc);
   r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(-2.12194440e-4f), r);
   __m256 p = _mm256_set1_ps(1.9875691500e-4f);
@@ -307,7 +309,8 @@ void softmax(float* x, std::size_t n) {
   }
   const float inv = 1.0f / s;
   const __m256 vinv = _mm256_set1_ps(inv);
-  for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), vinv));
+  for (i = 0; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), vinv));
   for (; i < n; ++i) x[i] *= inv;
 }
 
@@ -339,9 +342,8 @@ void adam_step(float* w, float* m, float* v, const float* g, std::size_t n,
 // gemm_nt: blocks of MR rows of A by 2 rows of B (8 accumulators when MR = 4, which with the B
 // registers fits the 16 ymm registers), 8-float chunks of k, scalar tail of k.
 template <int MR, typename T, typename Load, typename Scalar>
-[[gnu::always_inline]] inline
-void gemm_block(const T* const* ar, const T* const* br, std::size_t k, float* res, Load load,
-                Scalar scalar) {
+[[gnu::always_inline]] inline void gemm_block(const T* const* ar, const T* const* br, std::size_t k,
+                                              float* res, Load load, Scalar scalar) {
   __m256 acc[8];
   for (int t = 0; t < 8; ++t) acc[t] = _mm256_setzero_ps();
   std::size_t p = 0;
@@ -399,13 +401,14 @@ void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb
       [](bf16 h) { return bf16_scalar(h); });
 }
 
-constexpr Kernels kAvx2{"avx2",      dot,          axpy,          scale,       sparse_dot,
-                        sparse_axpy, dot_rows,     dot_rows_bf16, f32_to_bf16, bf16_to_f32,
-                        dot_bf16,    softmax,      exp_kernel,    adam_step,   gemm_nt,
-                        gemm_nt_bf16};
+constexpr Kernels kAvx2{
+    "avx2",      dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
+    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16};
 
 }  // namespace
 
-const Kernels& avx2_kernels() { return kAvx2; }
+const Kernels& avx2_kernels() {
+  return kAvx2;
+}
 
 }  // namespace slide::simd

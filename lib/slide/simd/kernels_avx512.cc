@@ -42,13 +42,14 @@ void axpy(float alpha, const float* x, float* y, std::size_t n) {
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     _mm512_storeu_ps(y + i, _mm512_fmadd_ps(va, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
-    _mm512_storeu_ps(y + i + 16, _mm512_fmadd_ps(va, _mm512_loadu_ps(x + i + 16),
-                                                 _mm512_loadu_ps(y + i + 16)));
+    _mm512_storeu_ps(y + i + 16,
+                     _mm512_fmadd_ps(va, _mm512_loadu_ps(x + i + 16), _mm512_loadu_ps(y + i + 16)));
   }
   for (; i < n; i += 16) {
     const __mmask16 k = n - i >= 16 ? __mmask16(0xFFFF) : tail_mask16(n - i);
-    _mm512_mask_storeu_ps(y + i, k, _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(k, x + i),
-                                                    _mm512_maskz_loadu_ps(k, y + i)));
+    _mm512_mask_storeu_ps(
+        y + i, k,
+        _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(k, x + i), _mm512_maskz_loadu_ps(k, y + i)));
   }
 }
 
@@ -144,8 +145,8 @@ float dot_bf16(const bf16* a, const bf16* b, std::size_t n) {
   for (; i + 32 <= n; i += 32) {
     const __m256i* pa = reinterpret_cast<const __m256i*>(a + i);
     const __m256i* pb = reinterpret_cast<const __m256i*>(b + i);
-    s0 = _mm512_fmadd_ps(bf16_widen16(_mm256_loadu_si256(pa)),
-                         bf16_widen16(_mm256_loadu_si256(pb)), s0);
+    s0 = _mm512_fmadd_ps(bf16_widen16(_mm256_loadu_si256(pa)), bf16_widen16(_mm256_loadu_si256(pb)),
+                         s0);
     s1 = _mm512_fmadd_ps(bf16_widen16(_mm256_loadu_si256(pa + 1)),
                          bf16_widen16(_mm256_loadu_si256(pb + 1)), s1);
   }
@@ -261,8 +262,8 @@ void adam_step(float* w, float* m, float* v, const float* g, std::size_t n,
 // (2 KiB for k = 128) stays in L1 while every block of A (from L2) passes over it, so B, the big
 // operand, streams from memory once.
 template <int MR>
-[[gnu::always_inline]] inline
-void gemm_block(const float* const* ar, const float* const* br, std::size_t k, float* res) {
+[[gnu::always_inline]] inline void gemm_block(const float* const* ar, const float* const* br,
+                                              std::size_t k, float* res) {
   __m512 acc[MR * 4];
   for (int t = 0; t < MR * 4; ++t) acc[t] = _mm512_setzero_ps();
   std::size_t p = 0;
@@ -316,8 +317,8 @@ void gemm_nt(const float* a, std::size_t lda, const float* b, std::size_t ldb, f
 
 // The same blocking over bfloat16, widened to float in registers (no bf16 arithmetic in this set).
 template <int MR>
-[[gnu::always_inline]] inline
-void gemm_block_bf16(const bf16* const* ar, const bf16* const* br, std::size_t k, float* res) {
+[[gnu::always_inline]] inline void gemm_block_bf16(const bf16* const* ar, const bf16* const* br,
+                                                   std::size_t k, float* res) {
   __m512 acc[MR * 4];
   for (int t = 0; t < MR * 4; ++t) acc[t] = _mm512_setzero_ps();
   for (std::size_t p = 0; p < k; p += 16) {
@@ -359,13 +360,14 @@ void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb
   }
 }
 
-constexpr Kernels kAvx512{"avx512",    dot,          axpy,          scale,       sparse_dot,
-                          sparse_axpy, dot_rows,     dot_rows_bf16, f32_to_bf16, bf16_to_f32,
-                          dot_bf16,    softmax,      exp_kernel,    adam_step,   gemm_nt,
-                          gemm_nt_bf16};
+constexpr Kernels kAvx512{
+    "avx512",    dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
+    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16};
 
 }  // namespace
 
-const Kernels& avx512_kernels() { return kAvx512; }
+const Kernels& avx512_kernels() {
+  return kAvx512;
+}
 
 }  // namespace slide::simd

@@ -21,7 +21,9 @@
 namespace slide::simd {
 namespace {
 
-inline __m512bh load_bh(const bf16* p) { return (__m512bh)_mm512_loadu_si512(p); }
+inline __m512bh load_bh(const bf16* p) {
+  return (__m512bh)_mm512_loadu_si512(p);
+}
 inline __m512bh load_bh(__mmask32 k, const bf16* p) {
   return (__m512bh)_mm512_maskz_loadu_epi16(k, p);
 }
@@ -88,8 +90,8 @@ void f32_to_bf16(const float* in, bf16* out, std::size_t n) {
     __m512i r = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
     const __mmask16 d0 = denormal_lanes(lo), d1 = denormal_lanes(hi);
     if ((d0 | d1) != 0) [[unlikely]] {
-      const __m512i fixed = _mm512_inserti64x4(_mm512_castsi256_si512(bf16_round16(lo)),
-                                               bf16_round16(hi), 1);
+      const __m512i fixed =
+          _mm512_inserti64x4(_mm512_castsi256_si512(bf16_round16(lo)), bf16_round16(hi), 1);
       r = _mm512_mask_mov_epi16(r, static_cast<__mmask32>(d0 | (std::uint32_t{d1} << 16)), fixed);
     }
     const __mmask32 k = static_cast<__mmask32>(k0 | (std::uint32_t{k1} << 16));
@@ -100,8 +102,8 @@ void f32_to_bf16(const float* in, bf16* out, std::size_t n) {
 // gemm_nt over bf16 with vdpbf16ps: 4x4 blocks, 32 bf16 of k per instruction. Contiguous rows are
 // already in the pair layout vdpbf16ps wants, so nothing is repacked.
 template <int MR>
-[[gnu::always_inline]] inline
-void gemm_block(const bf16* const* ar, const bf16* const* br, std::size_t k, float* res) {
+[[gnu::always_inline]] inline void gemm_block(const bf16* const* ar, const bf16* const* br,
+                                              std::size_t k, float* res) {
   __m512 acc[MR * 4];
   for (int t = 0; t < MR * 4; ++t) acc[t] = _mm512_setzero_ps();
   std::size_t p = 0;

@@ -90,8 +90,8 @@ void dot_rows_bf16(const bf16* x, const bf16* rows, std::size_t stride, const st
 // (Cody-Waite: ln2 split so that n * kLn2Hi is exact), exp(r) = 1 + r + r^2 P(r) with the degree-5
 // minimax P of Cephes expf, and 2^n added to the exponent bits. Inputs are clamped first so that
 // the result is always a normal float; the ends are patched afterwards.
-constexpr float kExpHi = 88.7f;    // above: +inf
-constexpr float kExpLo = -87.3f;   // below: 0 (exp(-87.3) is still a normal float)
+constexpr float kExpHi = 88.7f;   // above: +inf
+constexpr float kExpLo = -87.3f;  // below: 0 (exp(-87.3) is still a normal float)
 constexpr float kLog2e = 1.44269504088896341f;
 constexpr float kLn2Hi = 0.693359375f;
 constexpr float kLn2Lo = -2.12194440e-4f;
@@ -134,8 +134,7 @@ void softmax(float* x, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) x[i] *= inv;
 }
 
-void adam_step(float* w, float* m, float* v, const float* g, std::size_t n,
-               const AdamParams& p) {
+void adam_step(float* w, float* m, float* v, const float* g, std::size_t n, const AdamParams& p) {
   const float c1 = 1.0f - p.beta1, c2 = 1.0f - p.beta2;
   for (std::size_t i = 0; i < n; ++i) {
     m[i] = p.beta1 * m[i] + c1 * g[i];
@@ -158,13 +157,14 @@ void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb
   }
 }
 
-constexpr Kernels kScalar{"scalar",    dot,           axpy,        scale,       sparse_dot,
-                          sparse_axpy, dot_rows,      dot_rows_bf16, f32_to_bf16, bf16_to_f32,
-                          dot_bf16,    softmax,       exp_kernel,  adam_step,   gemm_nt,
-                          gemm_nt_bf16};
+constexpr Kernels kScalar{
+    "scalar",    dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
+    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16};
 
 }  // namespace
 
-const Kernels& scalar_kernels() { return kScalar; }
+const Kernels& scalar_kernels() {
+  return kScalar;
+}
 
 }  // namespace slide::simd
