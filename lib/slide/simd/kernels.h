@@ -4,6 +4,11 @@
 // (see dispatch.h). Every pointer of every table is non-null: a set that has no special version of
 // a kernel points at the best one below it. The scalar set is the reference the tests check
 // the others against.
+//
+// Every kernel is stateless and safe to call from several threads at once, takes any length
+// (0 included) and needs no particular alignment, and reads and writes exactly the elements it
+// names (tails use masked or scalar accesses, never a full vector past the end). Outputs must not
+// overlap inputs except where said (exp may work in place; softmax is in place).
 
 #include <cstddef>
 #include <cstdint>
