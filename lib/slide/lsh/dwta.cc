@@ -1,0 +1,65 @@
+#include "slide/lsh/dwta.h"
+
+#include <limits>
+#include <vector>
+
+#include "slide/lsh/random.h"
+
+namespace slide::lsh {
+
+DwtaHash::DwtaHash(const LshConfig& config, std::size_t dim)
+    : HashFunctions(config, dim),
+      layout_(BinLayout::fixed_width(dim, config.k * config.l, config.bin_size,
+                                     mix_seed(config.seed, 0xd77a))),
+      probe_seed_(mix_seed(config.seed, 0x9806e)) {}
+
+void DwtaHash::codes_dense(const float* x, std::uint32_t* codes_out) const {
+  constexpr float kMissing = -std::numeric_limits<float>::infinity();
+  const std::uint32_t width = config().bin_size;
+  const std::uint32_t bins = num_codes();
+  const std::uint32_t* dims = layout_.dims();
+  bool any_empty = false;
+  for (std::uint32_t b = 0; b < bins; ++b, dims += width) {
+    float best = kMissing;
+    std::uint32_t arg = kEmptyCode;
+    for (std::uint32_t s = 0; s < width; ++s) {
+      const float v = x[dims[s]];
+      // Strictly greater and non-zero: zeros (and -inf) are missing, ties keep the first.
+      const bool greater = v != 0.0F && v > best;
+      best = greater ? v : best;
+      arg = greater ? s : arg;
+    }
+    codes_out[b] = arg;
+    any_empty |= arg == kEmptyCode;
+  }
+  if (any_empty) densify(codes_out, bins, probe_seed_);
+}
+
+void DwtaHash::raw_codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,
+                                std::uint32_t* codes_out) const {
+  const std::uint32_t bins = num_codes();
+  thread_local std::vector<float> best;
+  if (best.size() < bins) best.resize(bins);
+  for (std::uint32_t b = 0; b < bins; ++b) codes_out[b] = kEmptyCode;
+  for (std::size_t i = 0; i < nnz; ++i) {
+    const float v = value ? value[i] : 1.0F;
+    // Missing as in the dense scan: zero, -inf and NaN.
+    if (v == 0.0F || !(v > -std::numeric_limits<float>::infinity())) continue;
+    for (const BinLayout::Slot& s : layout_.slots_of(index[i])) {
+      std::uint32_t& code = codes_out[s.bin];
+      // Same order as the dense scan: larger value wins, equal values go to the earlier slot.
+      if (code == kEmptyCode || v > best[s.bin] || (v == best[s.bin] && s.slot < code)) {
+        code = s.slot;
+        best[s.bin] = v;
+      }
+    }
+  }
+}
+
+void DwtaHash::codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,
+                            std::uint32_t* codes_out) const {
+  raw_codes_sparse(index, value, nnz, codes_out);
+  densify(codes_out, num_codes(), probe_seed_);
+}
+
+}  // namespace slide::lsh

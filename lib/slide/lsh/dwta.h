@@ -1,0 +1,34 @@
+#pragma once
+
+// Densified winner-take-all hashing (Chen & Shrivastava, "Densified Winner Take All (WTA)
+// Hashing for Sparse Datasets", UAI 2018), the family SLIDE uses for Amazon-670K. As WTA, but
+// zero entries are missing rather than small: a bin's code is the position of its largest
+// non-zero value, and a bin with no non-zero value borrows the code of another bin through a
+// seeded probe sequence (see densify()). A sparse input costs O(nnz * permutations), not
+// O(K*L*bin_size). hash_dense(x) equals hash_sparse(non-zeros of x) exactly.
+
+#include "slide/lsh/bin_layout.h"
+#include "slide/lsh/hash_functions.h"
+
+namespace slide::lsh {
+
+class DwtaHash : public HashFunctions {
+ public:
+  DwtaHash(const LshConfig& config, std::size_t dim);
+
+  void codes_dense(const float* x, std::uint32_t* codes_out) const override;
+  void codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,
+                    std::uint32_t* codes_out) const override;
+
+  // The codes before densification (kEmptyCode for empty bins): tests and diagnostics.
+  void raw_codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,
+                        std::uint32_t* codes_out) const;
+
+  const BinLayout& layout() const { return layout_; }
+
+ private:
+  BinLayout layout_;
+  std::uint64_t probe_seed_;
+};
+
+}  // namespace slide::lsh
