@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "slide/lsh/random.h"
+#include "slide/lsh/wta_block.h"
 
 namespace slide::lsh {
 
@@ -60,6 +61,11 @@ void DwtaHash::codes_sparse(const std::uint32_t* index, const float* value, std:
                             std::uint32_t* codes_out) const {
   raw_codes_sparse(index, value, nnz, codes_out);
   densify(codes_out, num_codes(), probe_seed_);
+}
+
+void DwtaHash::hash_rows(const float* rows, std::size_t row_stride, std::size_t n,
+                   std::uint32_t* keys_out, std::size_t key_stride) const {
+  wta_hash_rows(*this, layout_, true, probe_seed_, rows, row_stride, n, keys_out, key_stride);
 }
 
 }  // namespace slide::lsh

@@ -107,15 +107,16 @@ void LshTables::build_from_keys(const std::uint32_t* keys, std::size_t n_items) 
   num_keys_ = config_.num_keys();
   direct_ = num_keys_ <= std::max<std::uint64_t>(n_items, 1U << 16);
   table_start_.assign(std::size_t{l} + 1, 0);
-  offsets_.clear();
+  offsets_ = HugeBuffer<std::uint32_t>();
   keys_.clear();
   key_start_.clear();
-  entries_.reset();
+  entries_ = HugeBuffer<std::uint32_t>();
   entries_size_ = 0;
 
   if (direct_) {
     const std::size_t row = num_keys_ + 1;
-    offsets_.assign(std::size_t{l} * row, 0U);
+    offsets_ = HugeBuffer<std::uint32_t>(std::size_t{l} * row);
+    std::fill_n(offsets_.data(), offsets_.size(), 0U);
     std::atomic<bool> bad_key{false};
     // Pass 1, per table: bucket sizes after capacity, as bucket starts.
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, l, 1),
@@ -140,12 +141,12 @@ void LshTables::build_from_keys(const std::uint32_t* keys, std::size_t n_items) 
                       });
     if (bad_key) {
       n_items_ = 0;
-      offsets_.clear();
+      offsets_ = HugeBuffer<std::uint32_t>();
       throw UsageError("LSH: a key exceeds the key space of the configuration");
     }
     for (std::uint32_t t = 0; t < l; ++t) table_start_[t + 1] += table_start_[t];
     entries_size_ = table_start_[l];
-    entries_ = std::make_unique_for_overwrite<std::uint32_t[]>(entries_size_);
+    entries_ = HugeBuffer<std::uint32_t>(entries_size_);
     // Pass 2, per table: place ids in id order; the capacity policy decides each slot.
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> counters;
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, l, 1),
@@ -154,7 +155,7 @@ void LshTables::build_from_keys(const std::uint32_t* keys, std::size_t n_items) 
                         count.resize(num_keys_);
                         for (std::uint32_t t = r.begin(); t != r.end(); ++t)
                           build_table_direct(t, keys + t * n_items, count.data(),
-                                             entries_.get() + table_start_[t]);
+                                             entries_.data() + table_start_[t]);
                       });
     return;
   }
@@ -179,20 +180,21 @@ void LshTables::build_from_keys(const std::uint32_t* keys, std::size_t n_items) 
     key_start_[t + 1] = key_start_[t] + table_keys[t].size();
   }
   entries_size_ = table_start_[l];
-  entries_ = std::make_unique_for_overwrite<std::uint32_t[]>(entries_size_);
+  entries_ = HugeBuffer<std::uint32_t>(entries_size_);
   keys_.reserve(key_start_[l]);
-  offsets_.reserve(key_start_[l] + l);
+  offsets_ = HugeBuffer<std::uint32_t>(key_start_[l] + l);
   for (std::uint32_t t = 0; t < l; ++t) {
     std::copy_n(scratch.get() + t * n_items, table_start_[t + 1] - table_start_[t],
-                entries_.get() + table_start_[t]);
+                entries_.data() + table_start_[t]);
     keys_.insert(keys_.end(), table_keys[t].begin(), table_keys[t].end());
-    offsets_.insert(offsets_.end(), table_offsets[t].begin(), table_offsets[t].end());
+    std::copy(table_offsets[t].begin(), table_offsets[t].end(),
+              offsets_.data() + key_start_[t] + t);
   }
 }
 
 std::span<const std::uint32_t> LshTables::bucket(std::uint32_t table, std::uint32_t key) const {
   if (entries_size_ == 0 || key >= num_keys_) return {};
-  const std::uint32_t* base = entries_.get() + table_start_[table];
+  const std::uint32_t* base = entries_.data() + table_start_[table];
   if (direct_) {
     const std::uint32_t* off = offsets_.data() + table * (num_keys_ + 1);
     return {base + off[key], base + off[key + 1]};
@@ -207,7 +209,25 @@ std::span<const std::uint32_t> LshTables::bucket(std::uint32_t table, std::uint3
 
 void LshTables::query(const std::uint32_t* keys, QueryScratch& scratch) const {
   scratch.clear();
-  for (std::uint32_t t = 0; t < config_.l; ++t) scratch.add(bucket(t, keys[t]));
+  if (!direct_ || entries_size_ == 0) {
+    for (std::uint32_t t = 0; t < config_.l; ++t) scratch.add(bucket(t, keys[t]));
+    return;
+  }
+  // The L bucket lookups are independent cache misses (offsets, then entries): issue them in
+  // groups so that their latencies overlap instead of adding up.
+  constexpr std::uint32_t kGroup = 16;
+  const std::size_t row = num_keys_ + 1;
+  for (std::uint32_t first = 0; first < config_.l; first += kGroup) {
+    const std::uint32_t last = std::min(config_.l, first + kGroup);
+    for (std::uint32_t t = first; t < last; ++t)
+      __builtin_prefetch(offsets_.data() + t * row + keys[t]);
+    std::span<const std::uint32_t> buckets[kGroup];
+    for (std::uint32_t t = first; t < last; ++t) {
+      buckets[t - first] = bucket(t, keys[t]);
+      __builtin_prefetch(buckets[t - first].data());
+    }
+    for (std::uint32_t t = first; t < last; ++t) scratch.add(buckets[t - first]);
+  }
 }
 
 std::size_t LshTables::memory_bytes() const {

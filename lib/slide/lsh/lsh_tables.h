@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "slide/lsh/hash_functions.h"
+#include "slide/lsh/huge_buffer.h"
 #include "slide/lsh/lsh_config.h"
 #include "slide/lsh/query_scratch.h"
 
@@ -90,13 +91,13 @@ class LshTables {
   std::uint64_t num_keys_ = 0;
 
   // Table t's ids are entries_[table_start_[t] .. table_start_[t + 1]).
-  std::unique_ptr<std::uint32_t[]> entries_;
+  HugeBuffer<std::uint32_t> entries_;
   std::size_t entries_size_ = 0;
   std::vector<std::size_t> table_start_;
   // Direct: offsets_[t * (num_keys_ + 1) + key] (relative to table_start_[t]).
   // Sorted: keys_[key_start_[t] ..] the non-empty keys of table t, offsets_[key_start_[t] + t ..]
   // their bucket starts plus one end.
-  std::vector<std::uint32_t> offsets_;
+  HugeBuffer<std::uint32_t> offsets_;
   std::vector<std::uint32_t> keys_;
   std::vector<std::size_t> key_start_;
 };

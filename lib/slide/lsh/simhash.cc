@@ -49,9 +49,16 @@ void SimHash::project_dense(const float* x, float* out) const {
 }
 
 void SimHash::codes_dense(const float* x, std::uint32_t* codes_out) const {
+  // Accumulate x[d] * column d of the projections in dimension order, skipping zeros: the same
+  // sums, in the same order, as codes_sparse over the non-zeros in increasing index order, so
+  // a dense vector and its sparse form get identical codes. (The rows of a rebuild go through
+  // gemm_nt instead, whose blocking pays off over many rows.)
   const std::uint32_t m = num_codes();
   float* y = float_buffer(m);
-  project_dense(x, y);
+  std::fill(y, y + m, 0.0F);
+  const auto& k = simd::kernels();
+  for (std::size_t d = 0; d < dim(); ++d)
+    if (x[d] != 0.0F) k.axpy(x[d], transposed_.data() + d * m, y, m);
   for (std::uint32_t j = 0; j < m; ++j) codes_out[j] = y[j] > 0.0F ? 1U : 0U;
 }
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "slide/lsh/random.h"
+#include "slide/lsh/wta_block.h"
 
 namespace slide::lsh {
 
@@ -37,6 +38,11 @@ void WtaHash::codes_sparse(const std::uint32_t* index, const float* value, std::
   for (std::size_t i = 0; i < nnz; ++i) dense[index[i]] = value ? value[i] : 1.0F;
   codes_dense(dense.data(), codes_out);
   for (std::size_t i = 0; i < nnz; ++i) dense[index[i]] = 0.0F;
+}
+
+void WtaHash::hash_rows(const float* rows, std::size_t row_stride, std::size_t n,
+                   std::uint32_t* keys_out, std::size_t key_stride) const {
+  wta_hash_rows(*this, layout_, false, 0, rows, row_stride, n, keys_out, key_stride);
 }
 
 }  // namespace slide::lsh
