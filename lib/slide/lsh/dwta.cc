@@ -1,5 +1,6 @@
 #include "slide/lsh/dwta.h"
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -8,15 +9,33 @@
 
 namespace slide::lsh {
 
+namespace {
+
+std::uint32_t bin_width(const LshConfig& config, std::size_t dim) {
+  const std::size_t bins = std::size_t{config.k} * config.l;
+  return static_cast<std::uint32_t>(std::max<std::size_t>(config.bin_size, (dim + bins - 1) / bins));
+}
+
+}  // namespace
+
 DwtaHash::DwtaHash(const LshConfig& config, std::size_t dim)
     : HashFunctions(config, dim),
-      layout_(BinLayout::fixed_width(dim, config.k * config.l, config.bin_size,
+      width_(bin_width(config, dim)),
+      layout_(BinLayout::fixed_width(dim, config.k * config.l, width_,
                                      mix_seed(config.seed, 0xd77a))),
-      probe_seed_(mix_seed(config.seed, 0x9806e)) {}
+      probe_seed_(mix_seed(config.seed, 0x9806e)),
+      reduce_seed_(width_ > config.bin_size ? mix_seed(config.seed, 0x7ed) : 0) {}
+
+void DwtaHash::reduce(std::uint32_t* codes) const {
+  if (width_ == config().bin_size) return;
+  for (std::uint32_t b = 0; b < num_codes(); ++b)
+    if (codes[b] != kEmptyCode)
+      codes[b] = static_cast<std::uint32_t>(mix_seed(reduce_seed_, b, codes[b]) % config().bin_size);
+}
 
 void DwtaHash::codes_dense(const float* x, std::uint32_t* codes_out) const {
   constexpr float kMissing = -std::numeric_limits<float>::infinity();
-  const std::uint32_t width = config().bin_size;
+  const std::uint32_t width = width_;
   const std::uint32_t bins = num_codes();
   const std::uint32_t* dims = layout_.dims();
   bool any_empty = false;
@@ -33,6 +52,7 @@ void DwtaHash::codes_dense(const float* x, std::uint32_t* codes_out) const {
     codes_out[b] = arg;
     any_empty |= arg == kEmptyCode;
   }
+  reduce(codes_out);
   if (any_empty) densify(codes_out, bins, probe_seed_);
 }
 
@@ -55,6 +75,7 @@ void DwtaHash::raw_codes_sparse(const std::uint32_t* index, const float* value, 
       }
     }
   }
+  reduce(codes_out);
 }
 
 void DwtaHash::codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,
@@ -65,7 +86,7 @@ void DwtaHash::codes_sparse(const std::uint32_t* index, const float* value, std:
 
 void DwtaHash::hash_rows(const float* rows, std::size_t row_stride, std::size_t n,
                    std::uint32_t* keys_out, std::size_t key_stride) const {
-  wta_hash_rows(*this, layout_, true, probe_seed_, rows, row_stride, n, keys_out, key_stride);
+  wta_hash_rows(*this, layout_, width_, true, probe_seed_, reduce_seed_, rows, row_stride, n, keys_out, key_stride);
 }
 
 }  // namespace slide::lsh

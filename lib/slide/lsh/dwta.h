@@ -6,6 +6,12 @@
 // non-zero value, and a bin with no non-zero value borrows the code of another bin through a
 // seeded probe sequence (see densify()). A sparse input costs O(nnz * permutations), not
 // O(K*L*bin_size). hash_dense(x) equals hash_sparse(non-zeros of x) exactly.
+//
+// Bins are bin_size wide while K*L*bin_size covers the input (the 128-wide hidden layer of
+// SLIDE: 300 bins of 8 use 19 permutations). For wider inputs (sparse features) they widen to
+// ceil(dim / (K*L)) so that every dimension lies in some bin instead of most being ignored;
+// the argmax position is then reduced to bin_size values by a seeded hash, as in b-bit minwise
+// hashing (different positions collide with probability 1 / bin_size).
 
 #include "slide/lsh/bin_layout.h"
 #include "slide/lsh/hash_functions.h"
@@ -28,10 +34,16 @@ class DwtaHash : public HashFunctions {
                         std::uint32_t* codes_out) const;
 
   const BinLayout& layout() const { return layout_; }
+  // Dimensions per bin: max(bin_size, ceil(dim / (K*L))).
+  std::uint32_t width() const { return width_; }
 
  private:
+  void reduce(std::uint32_t* codes) const;
+
+  std::uint32_t width_;
   BinLayout layout_;
   std::uint64_t probe_seed_;
+  std::uint64_t reduce_seed_;
 };
 
 }  // namespace slide::lsh

@@ -4,6 +4,7 @@
 
 #include "slide/lsh/bin_layout.h"
 #include "slide/lsh/hash_functions.h"
+#include "slide/lsh/random.h"
 #include "slide/simd/dispatch.h"
 
 namespace slide::lsh {
@@ -26,15 +27,16 @@ void wta_block_codes(const float* xt, const std::uint32_t* dims, std::uint32_t b
   detail::wta_block_codes_baseline(xt, dims, bins, width, zeros_missing, codes);
 }
 
-void wta_hash_rows(const HashFunctions& functions, const BinLayout& layout, bool zeros_missing,
-                   std::uint64_t probe_seed, const float* rows, std::size_t row_stride,
-                   std::size_t n, std::uint32_t* keys_out, std::size_t key_stride) {
+void wta_hash_rows(const HashFunctions& functions, const BinLayout& layout, std::uint32_t width,
+                   bool zeros_missing, std::uint64_t probe_seed, std::uint64_t reduce_seed,
+                   const float* rows, std::size_t row_stride, std::size_t n,
+                   std::uint32_t* keys_out, std::size_t key_stride) {
   const std::size_t dim = functions.dim();
   const std::uint32_t bins = functions.num_codes();
   const std::uint32_t k = functions.config().k;
   const std::uint32_t l = functions.num_tables();
   const std::uint32_t radix = functions.config().radix();
-  const std::uint32_t width = functions.config().bin_size;
+  const std::uint32_t bin_size = functions.config().bin_size;
   thread_local std::vector<float> xt;
   thread_local std::vector<std::uint32_t> codes, row_codes, row_keys;
   xt.resize(dim * kWtaLanes);
@@ -52,6 +54,13 @@ void wta_hash_rows(const HashFunctions& functions, const BinLayout& layout, bool
       }
     }
     wta_block_codes(xt.data(), layout.dims(), bins, width, zeros_missing, codes.data());
+    if (reduce_seed != 0) {
+      for (std::uint32_t b = 0; b < bins; ++b)
+        for (std::size_t r = 0; r < kWtaLanes; ++r) {
+          std::uint32_t& c = codes[b * kWtaLanes + r];
+          if (c != kEmptyCode) c = static_cast<std::uint32_t>(mix_seed(reduce_seed, b, c) % bin_size);
+        }
+    }
     for (std::size_t r = 0; r < count; ++r) {
       bool empty = false;
       if (zeros_missing)
