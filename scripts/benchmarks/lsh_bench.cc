@@ -17,10 +17,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 
 #include "../../tests/lsh/planted_data.h"
@@ -89,17 +91,43 @@ LshTables& amazon_tables() {
   return tables;
 }
 
+// Arguments: replacement (0 fifo, 1 reservoir), threads (0: all). The CPU column is the
+// whole process's CPU time, so contention from other processes shows as wall > CPU / threads.
 void BM_Rehash(benchmark::State& state) {
   const auto& rows = gaussian_rows();
   LshConfig config = amazon_config();
   config.replacement = state.range(0) ? Replacement::reservoir : Replacement::fifo;
+  std::optional<tbb::global_control> limit;
+  if (state.range(1) > 0)
+    limit.emplace(tbb::global_control::max_allowed_parallelism,
+                  static_cast<std::size_t>(state.range(1)));
   LshTables tables(config, kDim);
   for (auto _ : state) tables.rehash(rows.data(), kDim, kRows, kDim);
   state.counters["table_MB"] = static_cast<double>(tables.memory_bytes()) / 1e6;
   state.counters["stored"] = static_cast<double>(tables.stored());
   state.SetLabel(replacement_name(config.replacement));
 }
-BENCHMARK(BM_Rehash)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_Rehash)
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({0, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->Iterations(3);
+
+void BM_BuildFromKeysOnly(benchmark::State& state) {
+  const auto& rows = gaussian_rows();
+  LshTables tables(amazon_config(), kDim);
+  std::vector<std::uint32_t> keys(kRows * 50);
+  tables.functions().hash_rows(rows.data(), kDim, kRows, keys.data(), kRows);
+  for (auto _ : state) tables.build_from_keys(keys.data(), kRows);
+}
+BENCHMARK(BM_BuildFromKeysOnly)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->Iterations(3);
 
 void BM_HashRowsOnly(benchmark::State& state) {
   const auto& rows = gaussian_rows();
@@ -113,7 +141,11 @@ void BM_HashRowsOnly(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRows));
 }
-BENCHMARK(BM_HashRowsOnly)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_HashRowsOnly)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->Iterations(3);
 
 void BM_Query(benchmark::State& state) {
   const LshTables& tables = amazon_tables();

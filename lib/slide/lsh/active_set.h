@@ -19,6 +19,15 @@
 //   exact       the beta - forced ids with the largest inner product with the query: an oracle
 //               costing a full pass over the rows (needs set_rows() and the dense query)
 // Random fill draws uniformly among the ids not yet chosen.
+//
+// Typical use in a training thread (one QueryScratch per thread, allocated once):
+//   LshTables tables(lsh_config, hidden_dim);              // once
+//   tables.rehash(weights, stride, n_labels, hidden_dim);  // and whenever the schedule says
+//   ActiveSetSelector selector(active_config, n_labels);
+//   ...per example:
+//   tables.hash_dense(hidden, scratch.keys.data());        // scratch.keys sized L
+//   selector.select(labels, &tables, scratch.keys.data(), mix_seed(seed, epoch, batch, example),
+//                   scratch, active_ids);
 
 #include <cstddef>
 #include <cstdint>

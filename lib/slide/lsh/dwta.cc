@@ -45,8 +45,11 @@ void DwtaHash::codes_dense(const float* x, std::uint32_t* codes_out) const {
     for (std::uint32_t s = 0; s < width; ++s) {
       const float v = x[dims[s]];
       // Strictly greater and non-zero: zeros (and -inf) are missing, ties keep the first.
-      const bool greater = v != 0.0F && v > best;
-      best = greater ? v : best;
+      // Zero -> -inf first, then one comparison: written this way the compiler emits
+      // conditional moves; a branch on the zero test mispredicts on ReLU inputs (half zeros).
+      const float present = v == 0.0F ? kMissing : v;
+      const bool greater = present > best;
+      best = greater ? present : best;
       arg = greater ? s : arg;
     }
     codes_out[b] = arg;
