@@ -208,6 +208,7 @@ std::span<const std::uint32_t> LshTables::bucket(std::uint32_t table, std::uint3
 }
 
 void LshTables::query(const std::uint32_t* keys, QueryScratch& scratch) const {
+  if (scratch.capacity() < n_items_) scratch.reserve(n_items_);  // first use only
   scratch.clear();
   if (!direct_ || entries_size_ == 0) {
     for (std::uint32_t t = 0; t < config_.l; ++t) scratch.add(bucket(t, keys[t]));

@@ -64,7 +64,7 @@ class LshTables {
   // The ids stored under `key` in `table` (empty if none).
   std::span<const std::uint32_t> bucket(std::uint32_t table, std::uint32_t key) const;
   // Clears `scratch` and merges the L buckets of `keys` into it: candidates with hit counts.
-  // scratch must have capacity() >= num_items().
+  // scratch grows to num_items() on first use (one allocation) and is reused afterwards.
   void query(const std::uint32_t* keys, QueryScratch& scratch) const;
 
   // Ids stored over all tables (<= L * n), and bytes held by the tables.
