@@ -58,15 +58,15 @@ ChangeMonitor::ChangeMonitor(std::size_t n_rows, std::size_t sample_size, std::u
   const std::size_t m = std::min(n_rows, sample_size);
   // Floyd's algorithm: m distinct rows, sorted for locality.
   Rng rng(mix_seed(seed, 0xc4a96e));
-  std::vector<std::uint32_t> picked;
-  picked.reserve(m);
+  std::vector<bool> taken(n_rows, false);
+  sample_.reserve(m);
   for (std::size_t j = n_rows - m; j < n_rows; ++j) {
-    const auto t = static_cast<std::uint32_t>(rng.uniform(j + 1));
-    if (std::find(picked.begin(), picked.end(), t) == picked.end()) picked.push_back(t);
-    else picked.push_back(static_cast<std::uint32_t>(j));
+    auto t = static_cast<std::uint32_t>(rng.uniform(j + 1));
+    if (taken[t]) t = static_cast<std::uint32_t>(j);
+    taken[t] = true;
+    sample_.push_back(t);
   }
-  std::sort(picked.begin(), picked.end());
-  sample_ = std::move(picked);
+  std::sort(sample_.begin(), sample_.end());
 }
 
 void ChangeMonitor::snapshot(const HashFunctions& functions, const float* rows,

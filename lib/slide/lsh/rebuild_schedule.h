@@ -67,7 +67,7 @@ class RebuildSchedule {
 // the sample with the current weights and reports the fraction of rows with any key changed.
 class ChangeMonitor {
  public:
-  // Samples min(sample_size, n_rows) distinct rows of n_rows.
+  // Samples min(sample_size, n_rows) distinct rows of n_rows (uniformly, from the seed).
   ChangeMonitor(std::size_t n_rows, std::size_t sample_size, std::uint64_t seed);
 
   // Records the sample's keys (call after each rehash/rebuild, with the functions used).
