@@ -180,6 +180,29 @@ void BM_HashQueryOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_HashQueryOnly)->Unit(benchmark::kMicrosecond);
 
+// Hashing one dense 128-float vector (ReLU-like: half zeros) into L keys, per family:
+// 0 SimHash sparse +-1 (K 6), 1 SimHash Gaussian (K 6), 2 WTA, 3 DWTA, 4 MinHash; K = 6, L = 50.
+void BM_HashOneVector(benchmark::State& state) {
+  LshConfig config = amazon_config();
+  const HashFamily families[] = {HashFamily::simhash, HashFamily::simhash, HashFamily::wta,
+                                 HashFamily::dwta, HashFamily::minhash};
+  config.family = families[state.range(0)];
+  config.projection =
+      state.range(0) == 1 ? SimHashProjection::gaussian : SimHashProjection::sparse_sign;
+  const auto functions = make_hash_functions(config, kDim);
+  std::vector<float> q(kDim);
+  Rng rng(5);
+  for (float& v : q) v = std::max(0.0F, static_cast<float>(rng.normal()));
+  std::vector<std::uint32_t> keys(config.l);
+  for (auto _ : state) {
+    functions->hash_dense(q.data(), keys.data());
+    benchmark::DoNotOptimize(keys.data());
+  }
+  state.SetLabel(std::string(family_name(config.family)) +
+                 (state.range(0) == 1 ? "-gaussian" : ""));
+}
+BENCHMARK(BM_HashOneVector)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
+
 void BM_QueryFullBuckets(benchmark::State& state) {
   static LshTables tables = [] {
     LshTables t(amazon_config(), kDim);

@@ -31,14 +31,14 @@ void LshTables::rehash(const float* rows, std::size_t row_stride, std::size_t n_
   if (n_rows >= 0xffffffffULL) throw UsageError("LSH: at most 2^32 - 1 items");
   const std::uint32_t l = config_.l;
   // The key array is transient (4 * L * n bytes): it is released once the tables are built.
-  auto keys = std::make_unique_for_overwrite<std::uint32_t[]>(std::size_t{l} * n_rows);
+  HugeBuffer<std::uint32_t> keys(std::size_t{l} * n_rows);
   const HashFunctions& functions = *functions_;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_rows, 256),
                     [&](const tbb::blocked_range<std::size_t>& r) {
                       functions.hash_rows(rows + r.begin() * row_stride, row_stride, r.size(),
-                                          keys.get() + r.begin(), n_rows);
+                                          keys.data() + r.begin(), n_rows);
                     });
-  build_from_keys(keys.get(), n_rows);
+  build_from_keys(keys.data(), n_rows);
 }
 
 void LshTables::rebuild(const float* rows, std::size_t row_stride, std::size_t n_rows,
