@@ -217,6 +217,18 @@ TEST(ActiveSet, ExactMatchesBruteForceTopInnerProducts) {
   for (std::size_t i = 1; i < 31; ++i) EXPECT_EQ(out[i], scored[i - 1].second) << i;
 }
 
+TEST(ActiveSet, ForcedIdsMayAliasTheOutput) {
+  Fixture f;
+  ActiveSetSelector s(policy(ActivePolicy::budget, 500), Fixture::kItems);
+  std::vector<std::uint32_t> expected, out = {9, 8, 9, 7};
+  s.select(std::vector<std::uint32_t>{9, 8, 9, 7}, &f.tables, f.keys.data(), 3, f.scratch,
+           expected);
+  s.select(out, &f.tables, f.keys.data(), 3, f.scratch, out);
+  EXPECT_EQ(out, expected);
+  EXPECT_EQ(std::vector<std::uint32_t>(out.begin(), out.begin() + 3),
+            (std::vector<std::uint32_t>{9, 8, 7}));
+}
+
 TEST(ActiveSet, RejectsMissingInputs) {
   Fixture f;
   std::vector<std::uint32_t> out;

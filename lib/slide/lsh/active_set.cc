@@ -1,6 +1,7 @@
 #include "slide/lsh/active_set.h"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 
 #include "slide/core/error.h"
@@ -127,6 +128,14 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
   if (scratch.capacity() < n_items_) scratch.reserve(n_items_);
   if (scratch.chosen.size() < n_items_) scratch.chosen.assign(n_items_, 0);
 
+  // `forced` may be a view of `out` itself (a caller that already put the labels there):
+  // copy it aside before `out` is cleared.
+  const std::less<const std::uint32_t*> less;
+  if (!forced.empty() && !less(forced.data(), out.data()) &&
+      less(forced.data(), out.data() + out.capacity())) {
+    scratch.forced.assign(forced.begin(), forced.end());
+    forced = scratch.forced;
+  }
   SelectStats stats;
   out.clear();
   Rng rng(mix64(seed));

@@ -73,7 +73,8 @@ class ActiveSetSelector {
   // is kept, so rows updated in place are seen by later calls.
   void set_rows(const float* rows, std::size_t row_stride, std::size_t dim);
 
-  // Replaces `out` with the active set of one example. keys: the example's L keys under
+  // Replaces `out` with the active set of one example (`forced` may view `out` itself, e.g.
+  // when the labels were put there first). keys: the example's L keys under
   // `tables` (LSH policies). query: the dense vector of set_rows' dim floats (exact policy;
   // ignored otherwise). scratch is grown to n_items on first use and reused.
   // Throws UsageError if an input the policy needs is missing or a forced id is >= n_items.

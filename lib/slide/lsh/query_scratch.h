@@ -44,6 +44,7 @@ class QueryScratch {
   std::vector<std::uint32_t> keys;        // one key per table
   std::vector<std::uint32_t> order;       // table order, bucket orders
   std::vector<std::uint32_t> buffer;      // ids
+  std::vector<std::uint32_t> forced;      // a copy of forced ids that alias the output
   std::vector<std::uint8_t> chosen;       // per item: already in the active set
   std::vector<float> scores;              // per item: exact inner products
 
