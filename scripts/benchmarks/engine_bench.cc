@@ -8,7 +8,8 @@
 //
 //   engine_bench --mode=exact   --batches=2  --batch=128 --threads=2 --warmup=1
 //   engine_bench --mode=uniform --batches=20 --batch=256 --budget=3000 --threads=2
-//   engine_bench --mode=lsh     --batches=20 --batch=256 --threads=2
+//   engine_bench --mode=lsh     --batches=20 --batch=256 --threads=2 [--family=dwta --k=6
+//                --l=50 --policy=budget --budget=3000 --rehash=50]
 //   engine_bench --mode=predict --rows=1024 --threads=2 [--bf16=1]
 //   engine_bench --mode=w2v --threads=2   (skip-gram pairs: 71,291 words, dim 100, 5 negatives,
 //                                          SGD, binary logistic: the per-example overhead)
@@ -33,6 +34,7 @@
 
 #include "slide/core/csr_matrix.h"
 #include "slide/core/random.h"
+#include "slide/nn/lsh_selector.h"
 #include "slide/nn/network.h"
 #include "slide/nn/neuron_selector.h"
 #include "slide/nn/predictor.h"
@@ -223,6 +225,25 @@ int main(int argc, char** argv) {
     selector = std::make_unique<ExactSelector>(labels);
   } else if (mode == "uniform") {
     selector = std::make_unique<UniformSelector>(labels, budget);
+  } else if (mode == "lsh") {
+    LshSelectorConfig lc;
+    lc.tables.family = lsh::parse_family(get(args, "family", "dwta"));
+    lc.tables.k = std::stoul(get(args, "k", "6"));
+    lc.tables.l = std::stoul(get(args, "l", "50"));
+    lc.tables.bin_size = std::stoul(get(args, "bin", "8"));
+    lc.tables.capacity = std::stoul(get(args, "capacity", "128"));
+    lc.tables.seed = 11;
+    lc.active.policy = lsh::parse_active_policy(get(args, "policy", "budget"));
+    lc.active.beta = budget;
+    lc.active.min_active = std::stoul(get(args, "min-active", "1000"));
+    lc.schedule.kind = lsh::ScheduleKind::exponential;
+    lc.schedule.period = std::stoul(get(args, "rehash", "50"));
+    lc.schedule.growth = 1.1;
+    selector = std::make_unique<LshSelector>(labels, hidden, lc);
+    std::printf("lsh family=%s K=%u L=%u policy=%s beta=%u first rehash after %llu batches\n",
+                lsh::family_name(lc.tables.family), lc.tables.k, lc.tables.l,
+                lsh::active_policy_name(lc.active.policy), budget,
+                static_cast<unsigned long long>(lc.schedule.period));
   } else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     return 2;

@@ -1,6 +1,7 @@
 // The engine learns a problem with planted structure: exact softmax reaches P@1 >= 0.9 on
-// held-out examples; uniformly sampled softmax with a small budget does worse; the bf16 modes
-// stay within kBf16Tolerance of float32.
+// held-out examples; uniformly sampled softmax with a small budget does worse, LSH-sampled
+// softmax with the same budget much better than uniform; LSH inference beats uniform candidates;
+// the bf16 modes stay within kBf16Tolerance of float32.
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 
 #include "planted_problem.h"
 #include "slide/nn/predictor.h"
+#include "slide/nn/lsh_selector.h"
 #include "slide/nn/trainer.h"
 
 namespace slide::nn {
@@ -72,10 +74,33 @@ TEST(PlantedProblem, ExactSoftmaxLearnsIt) {
   EXPECT_EQ(run.mean_active, 500.0);
 }
 
+const Outcome& uniform_f32() {
+  static const Outcome outcome = [] {
+    UniformSelector uniform(500, 8);
+    return train_and_test(uniform, Precision::f32, kEpochs);
+  }();
+  return outcome;
+}
+
+// DWTA, K=3, L=25 (chosen on this problem: SimHash K=6..12 did no better than uniform here),
+// budget 8 (the uniform test's), tables rehashed every 20 batches.
+LshSelectorConfig planted_lsh(std::uint32_t beta) {
+  LshSelectorConfig lc;
+  lc.tables.family = lsh::HashFamily::dwta;
+  lc.tables.k = 3;
+  lc.tables.l = 25;
+  lc.tables.bin_size = 8;
+  lc.tables.seed = 7;
+  lc.active.policy = lsh::ActivePolicy::budget;
+  lc.active.beta = beta;
+  lc.schedule.kind = lsh::ScheduleKind::fixed;
+  lc.schedule.period = 20;
+  return lc;
+}
+
 TEST(PlantedProblem, UniformSamplingWithASmallBudgetIsWorse) {
-  UniformSelector uniform(500, 8);
   const Outcome& e = exact_f32();
-  const Outcome u = train_and_test(uniform, Precision::f32, kEpochs);
+  const Outcome& u = uniform_f32();
   std::printf("P@1 exact %.3f, uniform(8) %.3f (mean active %.1f)\n", e.p_at_1, u.p_at_1, u.mean_active);
   EXPECT_LT(u.mean_active, 9.0);
   EXPECT_LT(u.p_at_1, e.p_at_1 - 0.05);
@@ -90,6 +115,44 @@ TEST(PlantedProblem, Bf16ModesStayCloseToFloat32) {
               wts.p_at_1);
   EXPECT_GE(act.p_at_1, f32.p_at_1 - kBf16Tolerance);
   EXPECT_GE(wts.p_at_1, f32.p_at_1 - kBf16Tolerance);
+}
+
+TEST(PlantedProblem, LshSamplingBeatsUniformWithTheSameBudget) {
+  LshSelector selector(500, 32, planted_lsh(8));
+  const Outcome l = train_and_test(selector, Precision::f32, kEpochs);
+  const Outcome& u = uniform_f32();
+  std::printf("P@1 LSH(8) %.3f, uniform(8) %.3f, exact %.3f; %llu rehashes\n", l.p_at_1, u.p_at_1,
+              exact_f32().p_at_1, static_cast<unsigned long long>(selector.rehashes()));
+  EXPECT_EQ(l.mean_active, 8.0);
+  EXPECT_GT(selector.rehashes(), 10u);
+  EXPECT_GT(l.p_at_1, u.p_at_1 + 0.08);
+  EXPECT_GE(l.p_at_1, 0.8);
+}
+
+TEST(PlantedProblem, LshInferenceBeatsUniformCandidates) {
+  testing::PlantedProblem problem;
+  const SparseDataset train = problem.generate(0, 10000);
+  const SparseDataset test = problem.generate(1000000, 1000);
+  Network net(planted_network(problem));
+  ExactSelector exact(500);
+  TrainerConfig tc;
+  tc.learning_rate = 5e-3f;
+  tc.batch_size = 64;
+  tc.threads = 2;
+  tc.seed = 5;
+  Trainer trainer(net, exact, tc);
+  for (int e = 0; e < kEpochs; ++e) trainer.train_epoch(train);
+  PredictorConfig pc;
+  pc.top_k = 1;
+  Predictor predictor(net, pc);
+  LshSelector lsh_candidates(500, 32, planted_lsh(50));
+  lsh_candidates.prepare(net);
+  UniformSelector uniform_candidates(500, 50);
+  const double p_exact = testing::precision_at_1(predictor.predict_exact(test.features), test.labels);
+  const double p_lsh = testing::precision_at_1(predictor.predict_selected(test.features, lsh_candidates), test.labels);
+  const double p_uniform = testing::precision_at_1(predictor.predict_selected(test.features, uniform_candidates), test.labels);
+  std::printf("inference P@1 exact %.3f, LSH(50) %.3f, uniform(50) %.3f\n", p_exact, p_lsh, p_uniform);
+  EXPECT_GT(p_lsh, p_uniform + 0.3);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 //
 //   Network     (network.h)     parameters of sparse input -> hidden layer(s) -> wide output
 //   NeuronSelector and its modes (neuron_selector.h): ExactSelector, UniformSelector
-//                                (and LshSelector in lsh_selector.h once LSH is available)
+//                                and LshSelector (lsh_selector.h)
 //   Trainer     (trainer.h)     batches in parallel, SGD / lazy Adam / dense Adam, progress
 //                               callback, precision modes
 //   Predictor   (predictor.h)   exact (batched matrix products) and selected top-k
@@ -18,6 +18,7 @@
 //   slide::nn::TopK top = predictor.predict_exact(test.features);
 
 #include "slide/nn/loss.h"
+#include "slide/nn/lsh_selector.h"
 #include "slide/nn/network.h"
 #include "slide/nn/neuron_selector.h"
 #include "slide/nn/optimizer.h"
