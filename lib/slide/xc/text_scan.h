@@ -42,6 +42,7 @@ class LineCursor {
   // The text at p up to the next blank, quoted and shortened, or "end of line".
   std::string describe(const char* p) const {
     if (p >= end_) return "end of line";
+    if (is_blank(*p)) return *p == ' ' ? "a space" : "a tab";
     const char* q = p;
     while (q < end_ && !is_blank(*q) && q - p < 24) ++q;
     std::string text(p, q);
