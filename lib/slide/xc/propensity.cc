@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "slide/core/error.h"
 
@@ -48,6 +49,17 @@ Propensity::Propensity(std::span<const std::uint64_t> label_counts, std::uint64_
   for (std::size_t l = 0; l < label_counts.size(); ++l)
     inverse_[l] = 1.0 + c * std::pow(static_cast<double>(label_counts[l]) + params.b, -params.a);
   unseen_inverse_ = 1.0 + c * std::pow(params.b, -params.a);
+}
+
+Propensity Propensity::from_inverse(std::vector<double> inverse, double unseen_inverse) {
+  auto ok = [](double q) { return std::isfinite(q) && q > 0; };
+  if (!ok(unseen_inverse)) throw UsageError("propensity: inverse propensities must be finite and positive");
+  for (double q : inverse)
+    if (!ok(q)) throw UsageError("propensity: inverse propensities must be finite and positive");
+  Propensity p;
+  p.inverse_ = std::move(inverse);
+  p.unseen_inverse_ = unseen_inverse;
+  return p;
 }
 
 }  // namespace slide::xc

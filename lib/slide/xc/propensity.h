@@ -42,6 +42,10 @@ class Propensity {
   Propensity(std::span<const std::uint64_t> label_counts, std::uint64_t num_points,
              PropensityParams params = kGenericPropensity);
 
+  // Inverse propensities given directly (e.g. read from a file): q_l = inverse[l], and
+  // unseen_inverse for any label id beyond. UsageError unless all are finite and positive.
+  static Propensity from_inverse(std::vector<double> inverse, double unseen_inverse);
+
   // q_l; a label id beyond the training labels counts as unseen (N_l = 0).
   double inverse(std::uint32_t label) const {
     return label < inverse_.size() ? inverse_[label] : unseen_inverse_;
@@ -54,8 +58,10 @@ class Propensity {
  private:
   std::vector<double> inverse_;
   double unseen_inverse_ = 1.0;
-  std::uint64_t num_points_ = 0;
+  std::uint64_t num_points_ = 0;  // 0 when built from_inverse
   PropensityParams params_;
+
+  Propensity() = default;
 };
 
 }  // namespace slide::xc
