@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -98,6 +100,28 @@ TEST(ReadXc, ToleratesTabsRunsOfBlanksTrailingBlanksAndCrlf) {
   EXPECT_EQ(ids(d.feature_ids(0)), (Ids{0, 2}));
   EXPECT_TRUE(d.labels(1).empty());
   EXPECT_EQ(values(d.feature_values(1)), (Values{2.0f}));
+}
+
+TEST(ReadXc, ValuesAreTheCorrectlyRoundedFloats) {
+  // Short plain decimals take a fast path; everything else goes through std::from_chars. Both
+  // must give what strtof gives.
+  std::mt19937 gen(1);
+  std::vector<std::string> texts{"0", "1", "0.5", ".5", "1.", "9999999", "0.0000001", "1234567.",
+                                 "0.1234567", "12345678", "0.12345678", "1e-3", "-0.25", "+2.5",
+                                 "3.4028234e38", "1e-45", "0.000000001"};
+  for (int i = 0; i < 3000; ++i) {
+    const int digits = 1 + static_cast<int>(gen() % 9);
+    std::string t;
+    for (int d = 0; d < digits; ++d) t += static_cast<char>('0' + gen() % 10);
+    t.insert(gen() % (t.size() + 1), ".");
+    texts.push_back(t);
+  }
+  std::string text = std::to_string(texts.size()) + " 1 1\n";
+  for (const std::string& t : texts) text += " 0:" + t + "\n";
+  const Dataset d = xc(text).data;
+  ASSERT_EQ(d.rows(), texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    EXPECT_EQ(d.feature_values(i)[0], std::strtof(texts[i].c_str(), nullptr)) << texts[i];
 }
 
 TEST(ReadXc, EmptyLineIsAnEmptyRowAndLabelsAloneAreARow) {

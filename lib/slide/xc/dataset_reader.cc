@@ -32,27 +32,21 @@ struct SortEntry {
 // Collects one row's ids (and values) in the CSR arrays, then sorts and checks duplicates.
 class RowIds {
  public:
+  // `first` is where the row's tokens start; `list` says they are a comma-separated label list
+  // rather than blank-separated pairs (used only to find a token again for a message).
   RowIds(std::vector<std::uint32_t>& ids, std::vector<float>* values,
-         std::vector<std::uint32_t>& token_columns, std::vector<SortEntry>& scratch)
-      : ids_(ids), values_(values), columns_(token_columns), scratch_(scratch), start_(ids.size()) {
-    columns_.clear();
-  }
+         std::vector<SortEntry>& scratch, const char* first, bool list)
+      : ids_(ids), values_(values), scratch_(scratch), start_(ids.size()), first_(first), list_(list) {}
 
   void add(const LineCursor& c, const char* token, std::uint64_t raw, float value,
            const IdSpec& spec, DuplicatePolicy duplicates) {
-    if (raw < spec.base)
-      c.fail(token, std::string(spec.what) + " " + std::to_string(raw) + " below " +
-                        std::to_string(spec.base) + " (" + spec.base_note + ")");
+    if (raw < spec.base) fail_below_base(c, token, raw, spec);
     const std::uint64_t id = raw - spec.base;
-    if (id >= spec.limit)
-      c.fail(token, std::string(spec.what) + " " + std::to_string(raw) + " out of range (" +
-                        spec.range_note + ")");
+    if (id >= spec.limit) fail_out_of_range(c, token, raw, spec);
     if (ids_.size() > start_) {
       const std::uint32_t last = ids_.back();
       if (id == last) {
-        if (duplicates == DuplicatePolicy::kError)
-          c.fail(token, "each " + std::string(spec.what) + " at most once in a row, got " +
-                            std::to_string(raw) + " twice");
+        if (duplicates == DuplicatePolicy::kError) fail_duplicate(c, token, raw, spec);
         if (values_ != nullptr) values_->back() += value;
         return;
       }
@@ -60,7 +54,22 @@ class RowIds {
     }
     ids_.push_back(static_cast<std::uint32_t>(id));
     if (values_ != nullptr) values_->push_back(value);
-    columns_.push_back(static_cast<std::uint32_t>(c.column(token)));
+  }
+
+  [[gnu::noinline, gnu::cold, noreturn]] static void fail_below_base(
+      const LineCursor& c, const char* token, std::uint64_t raw, const IdSpec& spec) {
+    c.fail(token, std::string(spec.what) + " " + std::to_string(raw) + " below " +
+                      std::to_string(spec.base) + " (" + spec.base_note + ")");
+  }
+  [[gnu::noinline, gnu::cold, noreturn]] static void fail_out_of_range(
+      const LineCursor& c, const char* token, std::uint64_t raw, const IdSpec& spec) {
+    c.fail(token, std::string(spec.what) + " " + std::to_string(raw) + " out of range (" +
+                      spec.range_note + ")");
+  }
+  [[gnu::noinline, gnu::cold, noreturn]] static void fail_duplicate(
+      const LineCursor& c, const char* token, std::uint64_t raw, const IdSpec& spec) {
+    c.fail(token, "each " + std::string(spec.what) + " at most once in a row, got " +
+                      std::to_string(raw) + " twice");
   }
 
   // Sorts an unsorted row by id; repeated ids are an error or merged (values summed in file order).
@@ -77,11 +86,8 @@ class RowIds {
     std::size_t out = 0;
     for (std::size_t i = 0; i < n; ++i) {
       if (out > 0 && scratch_[i].id == ids_[start_ + out - 1]) {
-        if (duplicates == DuplicatePolicy::kError) {
-          const char* at = c.begin() + (columns_[scratch_[i].position] - 1);
-          c.fail(at, "each " + std::string(spec.what) + " at most once in a row, got " +
-                         std::to_string(scratch_[i].id + spec.base) + " twice");
-        }
+        if (duplicates == DuplicatePolicy::kError)
+          fail_duplicate(c, token_start(c, scratch_[i].position), scratch_[i].id + spec.base, spec);
         if (values_ != nullptr) (*values_)[start_ + out - 1] += scratch_[i].value;
         continue;
       }
@@ -94,11 +100,31 @@ class RowIds {
   }
 
  private:
+  // Start of the index-th token of the row. Under kError every token became one entry, so the
+  // entry's position is its token's index.
+  const char* token_start(const LineCursor& c, std::uint32_t index) const {
+    const char* p = first_;
+    if (list_) {
+      for (std::uint32_t i = 0; i < index; ++i) {
+        while (*p != ',') ++p;
+        ++p;
+      }
+      return p;
+    }
+    p = c.skip_blanks(p);
+    for (std::uint32_t i = 0; i < index; ++i) {
+      while (p < c.end() && !is_blank(*p)) ++p;
+      p = c.skip_blanks(p);
+    }
+    return p;
+  }
+
   std::vector<std::uint32_t>& ids_;
   std::vector<float>* values_;
-  std::vector<std::uint32_t>& columns_;
   std::vector<SortEntry>& scratch_;
   std::size_t start_;
+  const char* first_;
+  bool list_;
   bool sorted_ = true;
 };
 
@@ -109,7 +135,6 @@ struct Builder {
   std::vector<float> feature_values;
   std::vector<std::uint64_t> label_offsets{0};
   std::vector<std::uint32_t> label_ids;
-  std::vector<std::uint32_t> columns;
   std::vector<SortEntry> scratch;
 
   void commit_row() {
@@ -128,8 +153,8 @@ struct Builder {
 // values are checked and dropped (label pairs of the split format).
 void parse_pairs(const LineCursor& c, const char* p, const IdSpec& spec, DuplicatePolicy duplicates,
                  Builder& b, bool labels) {
-  RowIds row(labels ? b.label_ids : b.feature_ids, labels ? nullptr : &b.feature_values, b.columns,
-             b.scratch);
+  RowIds row(labels ? b.label_ids : b.feature_ids, labels ? nullptr : &b.feature_values, b.scratch,
+             p, false);
   for (;;) {
     p = c.skip_blanks(p);
     if (p == c.end()) break;
@@ -150,7 +175,7 @@ void parse_pairs(const LineCursor& c, const char* p, const IdSpec& spec, Duplica
 // `l1,l2,...` at p (no blanks inside); returns the position after it.
 const char* parse_label_list(const LineCursor& c, const char* p, const IdSpec& spec,
                              DuplicatePolicy duplicates, Builder& b) {
-  RowIds row(b.label_ids, nullptr, b.columns, b.scratch);
+  RowIds row(b.label_ids, nullptr, b.scratch, p, true);
   for (;;) {
     const char* token = p;
     std::uint64_t raw = 0;

@@ -35,7 +35,7 @@ class LineCursor {
 
   std::uint64_t column(const char* p) const { return static_cast<std::uint64_t>(p - begin_) + 1; }
 
-  [[noreturn]] void fail(const char* at, const std::string& what) const {
+  [[gnu::noinline, gnu::cold, noreturn]] void fail(const char* at, const std::string& what) const {
     throw DataError(file_, line_number_, column(at), what);
   }
 
@@ -55,21 +55,53 @@ class LineCursor {
     return p;
   }
 
-  // An unsigned decimal id at p, at most kMaxId. `what` names it ("feature id").
+  // An unsigned decimal id at p, at most kMaxId. `what` names it ("feature id"). Hand-rolled and
+  // inline: ids are short, and this is the hottest loop of the readers.
   const char* parse_id(const char* p, std::uint64_t& out, const char* what) const {
-    if (p >= end_ || !is_digit(*p)) {
-      if (p < end_ && *p == '-') fail(p, std::string("a non-negative ") + what + ", got " + describe(p));
-      fail(p, std::string("a ") + what + " (a non-negative integer), got " + describe(p));
-    }
-    auto [next, ec] = std::from_chars(p, end_, out);
-    if (ec == std::errc::result_out_of_range || out > kMaxId)
-      fail(p, std::string(what) + " " + std::string(p, next) + " too large (ids must be below " +
-                  std::to_string(kMaxId + 1) + ")");
-    return next;
+    if (p >= end_ || !is_digit(*p)) fail_not_an_id(p, what);
+    const char* q = p;
+    std::uint64_t value = 0;
+    while (q < end_ && is_digit(*q) && q - p < 11) value = value * 10 + static_cast<unsigned>(*q++ - '0');
+    if (value > kMaxId || (q < end_ && is_digit(*q))) fail_too_large(p, what);
+    out = value;
+    return q;
   }
 
   // A finite float at p (an optional '+' is accepted).
   const char* parse_value(const char* p, float& out, const char* what) const {
+    // Fast path for plain decimals ("1", "0.0845") of at most 7 significant digits: m and 10^k
+    // are then exact floats, so m / 10^k is correctly rounded, the same float from_chars gives.
+    static constexpr float kPow10[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f};
+    const char* q = p;
+    std::uint32_t m = 0;
+    int digits = 0;
+    int fraction = 0;
+    for (; q < end_ && is_digit(*q) && digits < 8; ++q, ++digits) m = m * 10 + static_cast<unsigned>(*q - '0');
+    if (q < end_ && *q == '.') {
+      for (++q; q < end_ && is_digit(*q) && digits < 8; ++q, ++digits, ++fraction)
+        m = m * 10 + static_cast<unsigned>(*q - '0');
+    }
+    if (digits > 0 && digits <= 7 && (q == end_ || is_blank(*q))) {
+      out = static_cast<float>(m) / kPow10[fraction];
+      return q;
+    }
+    return parse_value_slow(p, out, what);
+  }
+
+  [[gnu::noinline, gnu::cold, noreturn]] void fail_not_an_id(const char* p, const char* what) const {
+    if (p < end_ && *p == '-') fail(p, std::string("a non-negative ") + what + ", got " + describe(p));
+    fail(p, std::string("a ") + what + " (a non-negative integer), got " + describe(p));
+  }
+
+  [[gnu::noinline, gnu::cold, noreturn]] void fail_too_large(const char* p, const char* what) const {
+    const char* q = p;
+    while (q < end_ && is_digit(*q)) ++q;
+    fail(p, std::string(what) + " " + std::string(p, q) + " too large (ids must be below " +
+                std::to_string(kMaxId + 1) + ")");
+  }
+
+  // Anything but a short plain decimal: signs, exponents, long mantissas, and errors.
+  [[gnu::noinline]] const char* parse_value_slow(const char* p, float& out, const char* what) const {
     const char* start = p;
     if (p < end_ && *p == '+') {
       ++p;
@@ -87,8 +119,11 @@ class LineCursor {
 
   // After a token: a blank or the end of the line.
   void expect_separator(const char* p, const char* after) const {
-    if (p < end_ && !is_blank(*p))
-      fail(p, std::string("a space or the end of the line after ") + after + ", got " + describe(p));
+    if (p < end_ && !is_blank(*p)) fail_separator(p, after);
+  }
+
+  [[gnu::noinline, gnu::cold, noreturn]] void fail_separator(const char* p, const char* after) const {
+    fail(p, std::string("a space or the end of the line after ") + after + ", got " + describe(p));
   }
 
  private:

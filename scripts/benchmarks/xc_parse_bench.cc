@@ -1,0 +1,111 @@
+// Parse speed of the XC readers and the prediction writer.
+//   build/scripts/benchmarks/xc_parse_bench
+// Reads delicious_train.txt (2.3 MB) and bibtex_train.txt (2.2 MB) from the team's shared data next
+// to the repository, or the files named by SLIDE_XC_BENCH_DELICIOUS / SLIDE_XC_BENCH_BIBTEX.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "slide/xc/dataset_reader.h"
+#include "slide/xc/metrics.h"
+#include "slide/xc/predictions_io.h"
+
+namespace {
+
+std::filesystem::path data_file(const char* env, const char* relative) {
+  if (const char* path = std::getenv(env)) return path;
+  return std::filesystem::path(__FILE__).parent_path() / "../../../shared/data" / relative;
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+const std::string& delicious() {
+  static const std::string text =
+      slurp(data_file("SLIDE_XC_BENCH_DELICIOUS", "delicious/delicious_train.txt"));
+  return text;
+}
+
+const std::string& bibtex() {
+  static const std::string text = slurp(data_file("SLIDE_XC_BENCH_BIBTEX", "bibtex/bibtex_train.txt"));
+  return text;
+}
+
+void parse_from_memory(benchmark::State& state, const std::string& text) {
+  if (text.empty()) {
+    state.SkipWithError("data file not found");
+    return;
+  }
+  for (auto _ : state) {
+    slide::xc::StringLineSource in(text, "bench");
+    auto result = slide::xc::read_xc(in);
+    benchmark::DoNotOptimize(result.data.feature_nnz());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+
+void BM_ReadXcDeliciousMemory(benchmark::State& state) { parse_from_memory(state, delicious()); }
+void BM_ReadXcBibtexMemory(benchmark::State& state) { parse_from_memory(state, bibtex()); }
+
+// Through StreamLineSource over an istringstream: adds the block reads and line splitting.
+void BM_ReadXcDeliciousStream(benchmark::State& state) {
+  const std::string& text = delicious();
+  if (text.empty()) {
+    state.SkipWithError("data file not found");
+    return;
+  }
+  for (auto _ : state) {
+    std::istringstream stream(text);
+    slide::xc::StreamLineSource in(stream, "bench");
+    auto result = slide::xc::read_xc(in);
+    benchmark::DoNotOptimize(result.data.feature_nnz());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+
+// 10,000 rows of top-5 predictions formatted into a string stream.
+void BM_WritePredictions(benchmark::State& state) {
+  std::vector<slide::xc::Prediction> row{{12345, 0.93f}, {77, 0.5123f}, {9, 0.25f}, {670000, 0.125f}, {3, 1e-3f}};
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::ostringstream out;
+    slide::xc::PredictionWriter writer(out, "bench");
+    for (int i = 0; i < 10000; ++i) writer.write_row(row);
+    writer.finish();
+    bytes = out.str().size();
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 10000));
+}
+
+// Metrics accumulation, k = 5 with propensities, over Delicious-like rows (19 true labels).
+void BM_MetricsAdd(benchmark::State& state) {
+  std::vector<std::uint64_t> counts(983, 10);
+  const slide::xc::Propensity q(counts, 12920);
+  std::vector<std::uint32_t> truth;
+  for (std::uint32_t l = 0; l < 19; ++l) truth.push_back(l * 50);
+  const std::vector<std::uint32_t> ranked{50, 7, 100, 9, 950};
+  slide::xc::MetricsAccumulator acc(5, &q);
+  for (auto _ : state) acc.add(truth, ranked);
+  benchmark::DoNotOptimize(acc.points());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+BENCHMARK(BM_ReadXcDeliciousMemory)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadXcBibtexMemory)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadXcDeliciousStream)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WritePredictions)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MetricsAdd);
+
+}  // namespace
+
+BENCHMARK_MAIN();
