@@ -12,11 +12,10 @@ constexpr std::size_t kBlockSize = std::size_t{1} << 20;
 
 }  // namespace
 
-StreamLineSource::StreamLineSource(std::istream& in, std::string name)
-    : in_(in), name_(std::move(name)), buffer_(kBlockSize) {}
+BlockLineSource::BlockLineSource(std::string name) : name_(std::move(name)), buffer_(kBlockSize) {}
 
-// Moves the unread tail to the front and appends one block. Returns false when nothing was added.
-bool StreamLineSource::fill() {
+// Moves the unread tail to the front and appends what one read gives. Returns false at the end.
+bool BlockLineSource::fill() {
   if (eof_) return false;
   if (begin_ > 0) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
@@ -25,19 +24,26 @@ bool StreamLineSource::fill() {
   }
   // A line longer than the buffer grows it (doubling keeps the total copying linear).
   if (buffer_.size() - end_ < kBlockSize / 2) buffer_.resize(buffer_.size() * 2);
-  in_.read(buffer_.data() + end_, static_cast<std::streamsize>(buffer_.size() - end_));
-  const std::streamsize got = in_.gcount();
-  if (in_.bad()) throw IoError(name_, "read error");
-  if (got <= 0) {
+  const std::size_t got = read_some(buffer_.data() + end_, buffer_.size() - end_);
+  if (got == 0) {
     eof_ = true;
     return false;
   }
-  end_ += static_cast<std::size_t>(got);
-  if (!in_) eof_ = true;  // eof (or fail without bad) after a short read: nothing more to come
+  end_ += got;
   return true;
 }
 
-bool StreamLineSource::next(std::string_view& line) {
+StreamLineSource::StreamLineSource(std::istream& in, std::string name)
+    : BlockLineSource(std::move(name)), in_(in) {}
+
+std::size_t StreamLineSource::read_some(char* buffer, std::size_t n) {
+  if (!in_) return 0;  // eof (or fail) met by an earlier short read
+  in_.read(buffer, static_cast<std::streamsize>(n));
+  if (in_.bad()) throw IoError(name(), "read error");
+  return static_cast<std::size_t>(in_.gcount());
+}
+
+bool BlockLineSource::next(std::string_view& line) {
   std::size_t searched = begin_;
   for (;;) {
     const void* hit = std::memchr(buffer_.data() + searched, '\n', end_ - searched);

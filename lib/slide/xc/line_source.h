@@ -28,26 +28,40 @@ class LineSource {
   virtual const std::string& name() const = 0;
 };
 
-// Lines of a std::istream, read in large blocks and split with memchr (no per-line istream call,
-// no per-line allocation). A read error (badbit) throws IoError naming the input.
-class StreamLineSource final : public LineSource {
+// Lines cut out of large blocks with memchr (no per-line call into the input, no per-line
+// allocation). Subclasses say where the bytes come from.
+class BlockLineSource : public LineSource {
  public:
-  StreamLineSource(std::istream& in, std::string name);
+  explicit BlockLineSource(std::string name);
 
-  bool next(std::string_view& line) override;
-  std::uint64_t line_number() const override { return line_number_; }
-  const std::string& name() const override { return name_; }
+  bool next(std::string_view& line) final;
+  std::uint64_t line_number() const final { return line_number_; }
+  const std::string& name() const final { return name_; }
+
+ protected:
+  // Reads up to n bytes into buffer; returns how many (at least 1), or 0 at the end of the input.
+  virtual std::size_t read_some(char* buffer, std::size_t n) = 0;
 
  private:
   bool fill();
 
-  std::istream& in_;
   std::string name_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;  // first unread byte in buffer_
   std::size_t end_ = 0;    // one past the last valid byte in buffer_
   bool eof_ = false;
   std::uint64_t line_number_ = 0;
+};
+
+// Lines of a std::istream. A read error (badbit) throws IoError naming the input.
+class StreamLineSource final : public BlockLineSource {
+ public:
+  StreamLineSource(std::istream& in, std::string name);
+
+ private:
+  std::size_t read_some(char* buffer, std::size_t n) override;
+
+  std::istream& in_;
 };
 
 // Lines of a string held in memory (tests, small inline data). The string must outlive the source.
