@@ -100,11 +100,60 @@ void BM_MetricsAdd(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
+// Baselines in the same run. Lines only: the cost of StringLineSource's line splitting alone.
+void BM_BaselineLinesOnly(benchmark::State& state) {
+  const std::string& text = delicious();
+  for (auto _ : state) {
+    slide::xc::StringLineSource in(text, "bench");
+    std::string_view line;
+    std::size_t n = 0;
+    while (in.next(line)) n += line.size();
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+
+// The usual iostream reader: std::getline, then operator>> per token and std::stoul/std::stof
+// (no checks, no sorting): what "parse fast" is compared with.
+void BM_BaselineIostream(benchmark::State& state) {
+  const std::string& text = delicious();
+  for (auto _ : state) {
+    std::istringstream in(text);
+    std::string line;
+    std::getline(in, line);  // header
+    std::vector<std::uint32_t> ids;
+    std::vector<float> values;
+    std::vector<std::uint32_t> labels;
+    while (std::getline(in, line)) {
+      std::istringstream tokens(line);
+      std::string token;
+      bool first = line.empty() || line[0] != ' ';
+      while (tokens >> token) {
+        if (first) {
+          first = false;
+          std::size_t start = 0;
+          for (std::size_t comma; (comma = token.find(',', start)) != std::string::npos; start = comma + 1)
+            labels.push_back(static_cast<std::uint32_t>(std::stoul(token.substr(start, comma - start))));
+          labels.push_back(static_cast<std::uint32_t>(std::stoul(token.substr(start))));
+          continue;
+        }
+        const std::size_t colon = token.find(':');
+        ids.push_back(static_cast<std::uint32_t>(std::stoul(token.substr(0, colon))));
+        values.push_back(std::stof(token.substr(colon + 1)));
+      }
+    }
+    benchmark::DoNotOptimize(ids.size() + labels.size() + values.size());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+
 BENCHMARK(BM_ReadXcDeliciousMemory)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ReadXcBibtexMemory)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ReadXcDeliciousStream)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WritePredictions)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MetricsAdd);
+BENCHMARK(BM_BaselineLinesOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BaselineIostream)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
