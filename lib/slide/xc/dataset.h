@@ -28,7 +28,7 @@ class Dataset {
                           std::vector<std::uint64_t> label_offsets,
                           std::vector<std::uint32_t> label_ids);
 
-  std::uint64_t rows() const { return feature_offsets_.size() - 1; }
+  std::uint64_t rows() const { return feature_offsets_.empty() ? 0 : feature_offsets_.size() - 1; }
   std::uint32_t num_features() const { return num_features_; }
   std::uint32_t num_labels() const { return num_labels_; }
 
