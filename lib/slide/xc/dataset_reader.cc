@@ -1,10 +1,12 @@
 #include "slide/xc/dataset_reader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <utility>
 
 #include "slide/core/error.h"
+#include "slide/xc/input_line_source.h"
 #include "slide/xc/text_scan.h"
 
 namespace slide::xc {
@@ -446,6 +448,35 @@ ReadResult read_xc_split(LineSource& features_in, LineSource& labels_in, const R
   check_row_count(labels_in, y_header, rows_seen);
   result.data = build(b, features, labels);
   return result;
+}
+
+ReadResult read_xc_file(const std::string& path, const ReadOptions& options) {
+  InputLineSource in(path);
+  return read_xc(in, options);
+}
+
+ReadResult read_xc_split_files(const std::string& features_path, const std::string& labels_path,
+                               const ReadOptions& options) {
+  InputLineSource features(features_path);
+  InputLineSource labels(labels_path);
+  return read_xc_split(features, labels, options);
+}
+
+ReadResult read_libsvm_file(const std::string& path, const ReadOptions& options) {
+  InputLineSource in(path);
+  return read_libsvm(in, options);
+}
+
+DataFormat parse_data_format(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "xc") return DataFormat::kXc;
+  if (lower == "libsvm") return DataFormat::kLibsvm;
+  throw UsageError("unknown data format '" + std::string(name) + "' (expected xc or libsvm)");
+}
+
+ReadResult read_dataset_file(const std::string& path, DataFormat format, const ReadOptions& options) {
+  return format == DataFormat::kXc ? read_xc_file(path, options) : read_libsvm_file(path, options);
 }
 
 }  // namespace slide::xc

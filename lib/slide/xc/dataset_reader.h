@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "slide/xc/dataset.h"
@@ -74,5 +75,18 @@ struct ReadResult {
 ReadResult read_xc(LineSource& in, const ReadOptions& options = {});
 ReadResult read_xc_split(LineSource& features, LineSource& labels, const ReadOptions& options = {});
 ReadResult read_libsvm(LineSource& in, const ReadOptions& options = {});
+
+// The same from a path: "-" is stdin; gzip, zstd, bzip2 and xz are decompressed (slide/io/input.h).
+// InputOpenError if a file cannot be opened.
+ReadResult read_xc_file(const std::string& path, const ReadOptions& options = {});
+ReadResult read_xc_split_files(const std::string& features_path, const std::string& labels_path,
+                               const ReadOptions& options = {});
+ReadResult read_libsvm_file(const std::string& path, const ReadOptions& options = {});
+
+// Data file formats by name, for command lines.
+enum class DataFormat { kXc, kLibsvm };
+// "xc" or "libsvm" (case-insensitive); UsageError otherwise.
+DataFormat parse_data_format(std::string_view name);
+ReadResult read_dataset_file(const std::string& path, DataFormat format, const ReadOptions& options = {});
 
 }  // namespace slide::xc

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "slide/core/error.h"
+#include "slide/xc/input_line_source.h"
 #include "slide/xc/text_scan.h"
 
 namespace slide::xc {
@@ -41,12 +42,24 @@ void format_prediction_row(std::span<const Prediction> row, std::string& out) {
 }
 
 PredictionWriter::PredictionWriter(std::ostream& out, std::string name)
-    : out_(out), name_(std::move(name)) {
+    : stream_(&out), name_(std::move(name)) {
+  buffer_.reserve(kFlushAt + 4096);
+}
+
+PredictionWriter::PredictionWriter(io::OutputStream& out) : output_(&out), name_(out.name()) {
   buffer_.reserve(kFlushAt + 4096);
 }
 
 PredictionWriter::~PredictionWriter() {
-  if (!buffer_.empty()) out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  if (buffer_.empty()) return;
+  if (stream_ != nullptr) {
+    stream_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  } else {
+    try {
+      output_->write(buffer_.data(), buffer_.size());
+    } catch (...) {  // a destructor cannot report it; finish() does
+    }
+  }
 }
 
 void PredictionWriter::write_header(std::uint64_t rows, std::uint32_t num_labels) {
@@ -67,15 +80,29 @@ void PredictionWriter::write_row(std::span<const Prediction> row) {
 }
 
 void PredictionWriter::drain() {
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  if (output_ != nullptr) {
+    try {
+      output_->write(buffer_.data(), buffer_.size());
+    } catch (...) {
+      buffer_.clear();  // after a failure the destructor must not retry
+      throw;
+    }
+    buffer_.clear();
+    return;
+  }
+  stream_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
   buffer_.clear();
-  if (!out_) throw IoError(name_, "write failed");
+  if (!*stream_) throw IoError(name_, "write failed");
 }
 
 void PredictionWriter::finish() {
   drain();
-  out_.flush();
-  if (!out_) throw IoError(name_, "write failed");
+  if (output_ != nullptr) {
+    output_->flush();
+    return;
+  }
+  stream_->flush();
+  if (!*stream_) throw IoError(name_, "write failed");
 }
 
 PredictionSet read_predictions(LineSource& in) {
@@ -148,6 +175,11 @@ PredictionSet read_predictions(LineSource& in) {
                         std::to_string(set.rows()));
   if (!set.had_header) set.num_labels = static_cast<std::uint32_t>(largest_plus_one);
   return set;
+}
+
+PredictionSet read_predictions_file(const std::string& path) {
+  InputLineSource in(path);
+  return read_predictions(in);
 }
 
 }  // namespace slide::xc

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "slide/io/output.h"
 #include "slide/xc/line_source.h"
 
 namespace slide::xc {
@@ -35,6 +36,8 @@ void format_prediction_row(std::span<const Prediction> row, std::string& out);
 class PredictionWriter {
  public:
   PredictionWriter(std::ostream& out, std::string name);
+  // Onto slide/io's output (a path or "-"): finish() flushes it; committing it stays the caller's.
+  explicit PredictionWriter(io::OutputStream& out);
   ~PredictionWriter();
   PredictionWriter(const PredictionWriter&) = delete;
   PredictionWriter& operator=(const PredictionWriter&) = delete;
@@ -50,7 +53,8 @@ class PredictionWriter {
  private:
   void drain();
 
-  std::ostream& out_;
+  std::ostream* stream_ = nullptr;     // one of these two
+  io::OutputStream* output_ = nullptr;
   std::string name_;
   std::string buffer_;
   std::uint64_t rows_ = 0;
@@ -82,5 +86,7 @@ struct PredictionSet {
 // repeated label in a row, a non-finite score or a malformed pair is a DataError with file, line
 // and column.
 PredictionSet read_predictions(LineSource& in);
+// The same from a path ("-" is stdin; compressed files are decompressed).
+PredictionSet read_predictions_file(const std::string& path);
 
 }  // namespace slide::xc
