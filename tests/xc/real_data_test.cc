@@ -1,12 +1,11 @@
-// Reads the real Bibtex and Delicious files (MULAN splits in XC format) and checks their counts
-// against the "Verified counts" tables of their PROVENANCE.md.
+// Reads the real Bibtex and Delicious files (MULAN splits in XC format), as shipped zstd-compressed
+// in corpora/, and checks their counts against the "Verified counts" tables of their PROVENANCE.md.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "slide/xc/dataset_reader.h"
@@ -26,12 +25,8 @@ struct Expected {
 };
 
 void check(const Expected& e) {
-  const std::filesystem::path path = std::filesystem::path(SLIDE_SHARED_DATA_DIR) / e.file;
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not here";
-  std::ifstream file(path, std::ios::binary);
-  ASSERT_TRUE(file) << path;
-  StreamLineSource in(file, path.filename().string());
-  const ReadResult r = read_xc(in);
+  const std::filesystem::path path = std::filesystem::path(SLIDE_SOURCE_DIR) / "corpora" / e.file;
+  const ReadResult r = read_xc_file(path.string());
   const Dataset& d = r.data;
   EXPECT_EQ(r.report.skipped_rows, 0u);
   EXPECT_EQ(d.rows(), e.points);
@@ -49,13 +44,13 @@ void check(const Expected& e) {
             e.distinct_labels);
 }
 
-TEST(RealData, BibtexTrain) { check({"bibtex/bibtex_train.txt", 4880, 1836, 159, 2.380, 68.49, 0, 159}); }
-TEST(RealData, BibtexTest) { check({"bibtex/bibtex_test.txt", 2515, 1836, 159, 2.444, 68.98, 0, 159}); }
+TEST(RealData, BibtexTrain) { check({"bibtex/bibtex_train.txt.zst", 4880, 1836, 159, 2.380, 68.49, 0, 159}); }
+TEST(RealData, BibtexTest) { check({"bibtex/bibtex_test.txt.zst", 2515, 1836, 159, 2.444, 68.98, 0, 159}); }
 TEST(RealData, DeliciousTrain) {
-  check({"delicious/delicious_train.txt", 12920, 500, 983, 19.047, 18.54, 10, 983});
+  check({"delicious/delicious_train.txt.zst", 12920, 500, 983, 19.047, 18.54, 10, 983});
 }
 TEST(RealData, DeliciousTest) {
-  check({"delicious/delicious_test.txt", 3185, 500, 983, 18.910, 17.29, 4, 982});
+  check({"delicious/delicious_test.txt.zst", 3185, 500, 983, 18.910, 17.29, 4, 982});
 }
 
 }  // namespace
