@@ -36,7 +36,8 @@ const std::string& delicious() {
 }
 
 const std::string& bibtex() {
-  static const std::string text = slurp(data_file("SLIDE_XC_BENCH_BIBTEX", "bibtex/bibtex_train.txt"));
+  static const std::string text =
+      slurp(data_file("SLIDE_XC_BENCH_BIBTEX", "bibtex/bibtex_train.txt"));
   return text;
 }
 
@@ -53,8 +54,12 @@ void parse_from_memory(benchmark::State& state, const std::string& text) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
 
-void BM_ReadXcDeliciousMemory(benchmark::State& state) { parse_from_memory(state, delicious()); }
-void BM_ReadXcBibtexMemory(benchmark::State& state) { parse_from_memory(state, bibtex()); }
+void BM_ReadXcDeliciousMemory(benchmark::State& state) {
+  parse_from_memory(state, delicious());
+}
+void BM_ReadXcBibtexMemory(benchmark::State& state) {
+  parse_from_memory(state, bibtex());
+}
 
 // Through StreamLineSource over an istringstream: adds the block reads and line splitting.
 void BM_ReadXcDeliciousStream(benchmark::State& state) {
@@ -74,8 +79,8 @@ void BM_ReadXcDeliciousStream(benchmark::State& state) {
 
 // From the shipped zstd file through slide/io (decompression included); MB/s of decompressed text.
 void BM_ReadXcDeliciousZstdFile(benchmark::State& state) {
-  const std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path() / "../../corpora/delicious/delicious_train.txt.zst";
+  const std::filesystem::path path = std::filesystem::path(__FILE__).parent_path() /
+                                     "../../corpora/delicious/delicious_train.txt.zst";
   const std::size_t bytes = delicious().size();
   if (!std::filesystem::exists(path) || bytes == 0) {
     state.SkipWithError("data file not found");
@@ -90,7 +95,8 @@ void BM_ReadXcDeliciousZstdFile(benchmark::State& state) {
 
 // 10,000 rows of top-5 predictions formatted into a string stream.
 void BM_WritePredictions(benchmark::State& state) {
-  std::vector<slide::xc::Prediction> row{{12345, 0.93f}, {77, 0.5123f}, {9, 0.25f}, {670000, 0.125f}, {3, 1e-3f}};
+  std::vector<slide::xc::Prediction> row{
+      {12345, 0.93f}, {77, 0.5123f}, {9, 0.25f}, {670000, 0.125f}, {3, 1e-3f}};
   std::size_t bytes = 0;
   for (auto _ : state) {
     std::ostringstream out;
@@ -148,8 +154,10 @@ void BM_BaselineIostream(benchmark::State& state) {
         if (first) {
           first = false;
           std::size_t start = 0;
-          for (std::size_t comma; (comma = token.find(',', start)) != std::string::npos; start = comma + 1)
-            labels.push_back(static_cast<std::uint32_t>(std::stoul(token.substr(start, comma - start))));
+          for (std::size_t comma; (comma = token.find(',', start)) != std::string::npos;
+               start = comma + 1)
+            labels.push_back(
+                static_cast<std::uint32_t>(std::stoul(token.substr(start, comma - start))));
           labels.push_back(static_cast<std::uint32_t>(std::stoul(token.substr(start))));
           continue;
         }

@@ -17,8 +17,12 @@ namespace {
 using Ids = std::vector<std::uint32_t>;
 using Values = std::vector<float>;
 
-Ids ids(std::span<const std::uint32_t> s) { return Ids(s.begin(), s.end()); }
-Values values(std::span<const float> s) { return Values(s.begin(), s.end()); }
+Ids ids(std::span<const std::uint32_t> s) {
+  return Ids(s.begin(), s.end());
+}
+Values values(std::span<const float> s) {
+  return Values(s.begin(), s.end());
+}
 
 ReadResult xc(std::string_view text, const ReadOptions& options = {}) {
   StringLineSource in(text, "train.txt");
@@ -106,9 +110,10 @@ TEST(ReadXc, ValuesAreTheCorrectlyRoundedFloats) {
   // Short plain decimals take a fast path; everything else goes through std::from_chars. Both
   // must give what strtof gives.
   std::mt19937 gen(1);
-  std::vector<std::string> texts{"0", "1", "0.5", ".5", "1.", "9999999", "0.0000001", "1234567.",
-                                 "0.1234567", "12345678", "0.12345678", "1e-3", "-0.25", "+2.5",
-                                 "3.4028234e38", "1e-45", "0.000000001"};
+  std::vector<std::string> texts{
+      "0",         "1",        "0.5",          ".5",       "1.",         "9999999",
+      "0.0000001", "1234567.", "0.1234567",    "12345678", "0.12345678", "1e-3",
+      "-0.25",     "+2.5",     "3.4028234e38", "1e-45",    "0.000000001"};
   for (int i = 0; i < 3000; ++i) {
     const int digits = 1 + static_cast<int>(gen() % 9);
     std::string t;
@@ -184,7 +189,8 @@ TEST(ReadXc, MalformedLabelLists) {
             "train.txt:2:3: a label id (a non-negative integer), got a space");
   EXPECT_EQ(xc_error("1 5 2\n0,,1 1:1\n"),
             "train.txt:2:3: a label id (a non-negative integer), got ',1'");
-  EXPECT_EQ(xc_error("1 5 2\n0;1 1:1\n"), "train.txt:2:2: ',' or a space after label id 0, got ';1'");
+  EXPECT_EQ(xc_error("1 5 2\n0;1 1:1\n"),
+            "train.txt:2:2: ',' or a space after label id 0, got ';1'");
   // A row without labels must start with a space: "1:1" read as a label list fails at ':'.
   EXPECT_EQ(xc_error("1 5 2\n1:1 2:1\n"),
             "train.txt:2:2: ',' or a space after label id 1, got ':' (a row without labels "
@@ -212,12 +218,15 @@ TEST(ReadXc, MergePolicySumsDuplicateFeaturesAndKeepsLabelsOnce) {
 }
 
 TEST(ReadXc, HeaderIsRequiredByDefault) {
-  EXPECT_EQ(xc_error("0 1:1\n"),
-            "train.txt:1:1: a header `points features labels` (3 non-negative integers), got '0 1:1'");
-  EXPECT_EQ(xc_error("3 5\n0 1:1\n"),
-            "train.txt:1:1: a header `points features labels` (3 non-negative integers), got '3 5'");
-  EXPECT_EQ(xc_error("1 5 2 7\n0 1:1\n"),
-            "train.txt:1:1: a header `points features labels` (3 non-negative integers), got '1 5 2 7'");
+  EXPECT_EQ(
+      xc_error("0 1:1\n"),
+      "train.txt:1:1: a header `points features labels` (3 non-negative integers), got '0 1:1'");
+  EXPECT_EQ(
+      xc_error("3 5\n0 1:1\n"),
+      "train.txt:1:1: a header `points features labels` (3 non-negative integers), got '3 5'");
+  EXPECT_EQ(
+      xc_error("1 5 2 7\n0 1:1\n"),
+      "train.txt:1:1: a header `points features labels` (3 non-negative integers), got '1 5 2 7'");
   EXPECT_EQ(xc_error(""), "train.txt:1:1: a header `points features labels`, got an empty file");
 }
 
@@ -256,7 +265,8 @@ TEST(ReadXc, CountsGivenAsOptions) {
   const Dataset d = xc("0 1:1\n", o).data;
   EXPECT_EQ(d.num_features(), 20u);
   EXPECT_EQ(d.num_labels(), 6u);
-  EXPECT_EQ(xc_error("0 20:1\n", o), "train.txt:1:3: feature id 20 out of range (20 features given)");
+  EXPECT_EQ(xc_error("0 20:1\n", o),
+            "train.txt:1:3: feature id 20 out of range (20 features given)");
   // A header must agree with counts given.
   o.header = HeaderPolicy::kRequired;
   EXPECT_EQ(xc_error("1 21 6\n0 1:1\n", o),
@@ -370,8 +380,7 @@ TEST(ReadLibsvm, ZeroBasedFeaturesOnRequest) {
   const Dataset d = libsvm("1,2 0:1\n", o).data;
   EXPECT_EQ(ids(d.feature_ids(0)), (Ids{0}));
   EXPECT_EQ(ids(d.labels(0)), (Ids{0, 1}));
-  EXPECT_EQ(libsvm_error("0 0:1\n", o),
-            "train.svm:1:1: label id 0 below 1 (the label base given)");
+  EXPECT_EQ(libsvm_error("0 0:1\n", o), "train.svm:1:1: label id 0 below 1 (the label base given)");
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ using Ids = std::vector<std::uint32_t>;
 
 // Rows: 0: labels {1}, features {0:1, 2:2};  1: no labels, no features;  2: labels {0, 1}, {1:3}.
 Dataset toy() {
-  return Dataset::from_csr(3, 2, {0, 2, 2, 3}, {0, 2, 1}, {1.0f, 2.0f, 3.0f}, {0, 1, 1, 3}, {1, 0, 1});
+  return Dataset::from_csr(3, 2, {0, 2, 2, 3}, {0, 2, 1}, {1.0f, 2.0f, 3.0f}, {0, 1, 1, 3},
+                           {1, 0, 1});
 }
 
 TEST(Dataset, EmptyHasNoRows) {

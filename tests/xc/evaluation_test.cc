@@ -1,7 +1,6 @@
 #include "slide/xc/evaluation.h"
 
 #include <gtest/gtest.h>
-
 #include <oneapi/tbb/global_control.h>
 
 #include <cstdint>
@@ -31,7 +30,8 @@ Fixture make(std::uint64_t n) {
     l_off.push_back(l_ids.size());
     f_off.push_back(0);
     for (int k = 0; k < 5; ++k) {
-      p.labels.push_back(static_cast<std::uint32_t>((gen() % 50 + static_cast<std::uint32_t>(k) * 50) % 250));
+      p.labels.push_back(
+          static_cast<std::uint32_t>((gen() % 50 + static_cast<std::uint32_t>(k) * 50) % 250));
       p.scores.push_back(1.0f - 0.1f * static_cast<float>(k));
     }
     p.offsets.push_back(p.labels.size());

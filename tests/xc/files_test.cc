@@ -2,7 +2,6 @@
 // streams, and prediction files written through io::OutputStream.
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdint>
@@ -53,9 +52,10 @@ std::string slurp(const fs::path& path) {
 bool same(const Dataset& a, const Dataset& b) {
   auto eq = [](auto x, auto y) { return std::equal(x.begin(), x.end(), y.begin(), y.end()); };
   return a.num_features() == b.num_features() && a.num_labels() == b.num_labels() &&
-         eq(a.feature_offsets(), b.feature_offsets()) && eq(a.all_feature_ids(), b.all_feature_ids()) &&
-         eq(a.all_feature_values(), b.all_feature_values()) && eq(a.label_offsets(), b.label_offsets()) &&
-         eq(a.all_label_ids(), b.all_label_ids());
+         eq(a.feature_offsets(), b.feature_offsets()) &&
+         eq(a.all_feature_ids(), b.all_feature_ids()) &&
+         eq(a.all_feature_values(), b.all_feature_values()) &&
+         eq(a.label_offsets(), b.label_offsets()) && eq(a.all_label_ids(), b.all_label_ids());
 }
 
 TEST_F(XcFiles, ShippedZstdCorporaHaveTheProvenanceCounts) {
@@ -66,11 +66,13 @@ TEST_F(XcFiles, ShippedZstdCorporaHaveTheProvenanceCounts) {
   EXPECT_NEAR(static_cast<double>(bibtex.label_nnz()) / 4880.0, 2.380, 0.0005);  // labels per point
   const Dataset bibtex_test = read_xc_file((kCorpora / "bibtex/bibtex_test.txt.zst").string()).data;
   EXPECT_EQ(bibtex_test.rows(), 2515u);
-  const Dataset delicious = read_xc_file((kCorpora / "delicious/delicious_train.txt.zst").string()).data;
+  const Dataset delicious =
+      read_xc_file((kCorpora / "delicious/delicious_train.txt.zst").string()).data;
   EXPECT_EQ(delicious.rows(), 12920u);
   EXPECT_EQ(delicious.num_features(), 500u);
   EXPECT_EQ(delicious.num_labels(), 983u);
-  const Dataset delicious_test = read_xc_file((kCorpora / "delicious/delicious_test.txt.zst").string()).data;
+  const Dataset delicious_test =
+      read_xc_file((kCorpora / "delicious/delicious_test.txt.zst").string()).data;
   EXPECT_EQ(delicious_test.rows(), 3185u);
 
   // Identical to the plain copy in the shared data, where there is one.
@@ -110,7 +112,8 @@ TEST_F(XcFiles, MessagesNameThePath) {
     read_xc_file(bad.string());
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_EQ(std::string(e.what()), bad.string() + ":2:3: feature id 7 out of range (header says 3 features)");
+    EXPECT_EQ(std::string(e.what()),
+              bad.string() + ":2:3: feature id 7 out of range (header says 3 features)");
   }
 }
 

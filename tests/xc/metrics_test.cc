@@ -13,14 +13,26 @@ namespace {
 
 using Labels = std::vector<std::uint32_t>;
 
-MetricSpec p(std::uint32_t k) { return {MetricKind::kPrecision, k}; }
-MetricSpec r(std::uint32_t k) { return {MetricKind::kRecall, k}; }
-MetricSpec ndcg(std::uint32_t k) { return {MetricKind::kNdcg, k}; }
-MetricSpec psp(std::uint32_t k) { return {MetricKind::kPsPrecision, k}; }
-MetricSpec psndcg(std::uint32_t k) { return {MetricKind::kPsNdcg, k}; }
+MetricSpec p(std::uint32_t k) {
+  return {MetricKind::kPrecision, k};
+}
+MetricSpec r(std::uint32_t k) {
+  return {MetricKind::kRecall, k};
+}
+MetricSpec ndcg(std::uint32_t k) {
+  return {MetricKind::kNdcg, k};
+}
+MetricSpec psp(std::uint32_t k) {
+  return {MetricKind::kPsPrecision, k};
+}
+MetricSpec psndcg(std::uint32_t k) {
+  return {MetricKind::kPsNdcg, k};
+}
 
 // q = {1, 2, 4, 8} for labels 0..3 (16 for any other label).
-Propensity toy_propensity() { return Propensity::from_inverse({1.0, 2.0, 4.0, 8.0}, 16.0); }
+Propensity toy_propensity() {
+  return Propensity::from_inverse({1.0, 2.0, 4.0, 8.0}, 16.0);
+}
 
 // Four points, k up to 3. Gains: g1 = 1, g2 = 1/log2(3) = 0.6309, g3 = 1/log2(4) = 0.5.
 //   A: y = {0, 2}, ranking [2, 1, 0]      hits at 1 and 3
@@ -50,7 +62,8 @@ TEST(Metrics, HandComputedExample) {
   EXPECT_NEAR(acc.value(p(2)), 0.375, e);
   EXPECT_NEAR(acc.value(p(3)), 1.0 / 3.0, e);
 
-  // R@k = hits / |y|: R@1: A 1/2, B 1/2 -> 1/4;  R@2: + D 1/2 -> 1.5/4;  R@3: A 1, B 1/2, D 1/2 -> 2/4
+  // R@k = hits / |y|: R@1: A 1/2, B 1/2 -> 1/4;  R@2: + D 1/2 -> 1.5/4;  R@3: A 1, B 1/2, D 1/2 ->
+  // 2/4
   EXPECT_NEAR(acc.value(r(1)), 0.25, e);
   EXPECT_NEAR(acc.value(r(2)), 0.375, e);
   EXPECT_NEAR(acc.value(r(3)), 0.5, e);
@@ -125,7 +138,7 @@ TEST(Metrics, MergeEqualsOneAccumulator) {
 }
 
 TEST(Metrics, EmptyAndMisuse) {
-  MetricsAccumulator acc;  // k up to 5, no propensity
+  MetricsAccumulator acc;           // k up to 5, no propensity
   EXPECT_EQ(acc.value(p(5)), 0.0);  // no points: 0, not NaN
   acc.add(Labels{}, Labels{});
   EXPECT_EQ(acc.value(ndcg(1)), 0.0);
@@ -157,7 +170,8 @@ TEST(Metrics, ParseMetricList) {
     parse_metric_list("p@1,prec@5");
     FAIL();
   } catch (const UsageError& e) {
-    EXPECT_STREQ(e.what(), "metric 'prec@5': unknown name 'prec' (expected p, r, ndcg, psp or psndcg)");
+    EXPECT_STREQ(e.what(),
+                 "metric 'prec@5': unknown name 'prec' (expected p, r, ndcg, psp or psndcg)");
   }
 }
 

@@ -124,7 +124,8 @@ TEST(PredictionsIo, ReadsHeader) {
 }
 
 TEST(PredictionsIo, ReadErrors) {
-  EXPECT_EQ(read_error("1 4\n4:0.5\n"), "pred.txt:2:1: label id 4 out of range (header says 4 labels)");
+  EXPECT_EQ(read_error("1 4\n4:0.5\n"),
+            "pred.txt:2:1: label id 4 out of range (header says 4 labels)");
   EXPECT_EQ(read_error("1:0.5 2:nan\n"), "pred.txt:1:9: a finite score, got 'nan'");
   EXPECT_EQ(read_error("1:0.5 2\n"), "pred.txt:1:8: ':' after label id 2, got end of line");
   EXPECT_EQ(read_error("1:0.5 -2:1\n"), "pred.txt:1:7: a non-negative label id, got '-2:1'");
@@ -132,8 +133,10 @@ TEST(PredictionsIo, ReadErrors) {
             "pred.txt:1:13: each label at most once in a row, got 1 twice");
   EXPECT_EQ(read_error("1:0.5,2:0.1\n"),
             "pred.txt:1:6: a space or the end of the line after a score, got ',2:0.1'");
-  EXPECT_EQ(read_error("2 4\n1:1\n"), "pred.txt:2: 2 rows as the header says, but the file ends after 1");
-  EXPECT_EQ(read_error("1 4\n1:1\n2:1\n"), "pred.txt:3: no more rows than the header's 1, got another one");
+  EXPECT_EQ(read_error("2 4\n1:1\n"),
+            "pred.txt:2: 2 rows as the header says, but the file ends after 1");
+  EXPECT_EQ(read_error("1 4\n1:1\n2:1\n"),
+            "pred.txt:3: no more rows than the header's 1, got another one");
 }
 
 TEST(PredictionsIo, RoundTrip) {
@@ -141,7 +144,8 @@ TEST(PredictionsIo, RoundTrip) {
   std::uniform_real_distribution<float> score(-5.0f, 5.0f);
   std::vector<Row> rows(200);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    for (std::uint32_t l = 0; l < i % 7; ++l) rows[i].push_back({l * 13 + static_cast<std::uint32_t>(i % 5), score(gen)});
+    for (std::uint32_t l = 0; l < i % 7; ++l)
+      rows[i].push_back({l * 13 + static_cast<std::uint32_t>(i % 5), score(gen)});
     rank_predictions(rows[i]);
   }
   std::ostringstream out;

@@ -39,13 +39,17 @@ void check(const Expected& e) {
   for (std::uint64_t i = 0; i < d.rows(); ++i) without += d.labels(i).empty() ? 1 : 0;
   EXPECT_EQ(without, e.points_without_labels);
   const auto counts = d.label_counts();
-  EXPECT_EQ(static_cast<std::uint64_t>(std::count_if(counts.begin(), counts.end(),
-                                                     [](std::uint64_t c) { return c > 0; })),
+  EXPECT_EQ(static_cast<std::uint64_t>(
+                std::count_if(counts.begin(), counts.end(), [](std::uint64_t c) { return c > 0; })),
             e.distinct_labels);
 }
 
-TEST(RealData, BibtexTrain) { check({"bibtex/bibtex_train.txt.zst", 4880, 1836, 159, 2.380, 68.49, 0, 159}); }
-TEST(RealData, BibtexTest) { check({"bibtex/bibtex_test.txt.zst", 2515, 1836, 159, 2.444, 68.98, 0, 159}); }
+TEST(RealData, BibtexTrain) {
+  check({"bibtex/bibtex_train.txt.zst", 4880, 1836, 159, 2.380, 68.49, 0, 159});
+}
+TEST(RealData, BibtexTest) {
+  check({"bibtex/bibtex_test.txt.zst", 2515, 1836, 159, 2.444, 68.98, 0, 159});
+}
 TEST(RealData, DeliciousTrain) {
   check({"delicious/delicious_train.txt.zst", 12920, 500, 983, 19.047, 18.54, 10, 983});
 }

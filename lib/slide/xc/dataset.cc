@@ -12,7 +12,8 @@ namespace {
 void check_offsets(const std::vector<std::uint64_t>& offsets, std::size_t entries,
                    const char* what) {
   if (offsets.empty() || offsets.front() != 0 || offsets.back() != entries)
-    throw UsageError(std::string("Dataset: ") + what + " offsets must start at 0 and end at the entry count");
+    throw UsageError(std::string("Dataset: ") + what +
+                     " offsets must start at 0 and end at the entry count");
   for (std::size_t i = 1; i < offsets.size(); ++i)
     if (offsets[i] < offsets[i - 1])
       throw UsageError(std::string("Dataset: ") + what + " offsets must not decrease");

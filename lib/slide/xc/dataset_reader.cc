@@ -17,11 +17,11 @@ using detail::LineCursor;
 
 // How ids of one kind (features or labels) are read and checked in one file.
 struct IdSpec {
-  const char* what = "feature id";  // for messages
-  std::uint64_t base = 0;           // the id the file writes for id 0
+  const char* what = "feature id";           // for messages
+  std::uint64_t base = 0;                    // the id the file writes for id 0
   std::uint64_t limit = detail::kMaxId + 1;  // stored ids must be below this
-  std::string range_note;           // why the limit, e.g. "header says 1836 features"
-  std::string base_note;            // why the base, e.g. "LIBSVM feature ids start at 1"
+  std::string range_note;                    // why the limit, e.g. "header says 1836 features"
+  std::string base_note;                     // why the base, e.g. "LIBSVM feature ids start at 1"
 };
 
 // Reused scratch for rows that are not sorted by id.
@@ -38,7 +38,12 @@ class RowIds {
   // rather than blank-separated pairs (used only to find a token again for a message).
   RowIds(std::vector<std::uint32_t>& ids, std::vector<float>* values,
          std::vector<SortEntry>& scratch, const char* first, bool list)
-      : ids_(ids), values_(values), scratch_(scratch), start_(ids.size()), first_(first), list_(list) {}
+      : ids_(ids),
+        values_(values),
+        scratch_(scratch),
+        start_(ids.size()),
+        first_(first),
+        list_(list) {}
 
   void add(const LineCursor& c, const char* token, std::uint64_t raw, float value,
            const IdSpec& spec, DuplicatePolicy duplicates) {
@@ -58,18 +63,24 @@ class RowIds {
     if (values_ != nullptr) values_->push_back(value);
   }
 
-  [[gnu::noinline, gnu::cold, noreturn]] static void fail_below_base(
-      const LineCursor& c, const char* token, std::uint64_t raw, const IdSpec& spec) {
+  [[gnu::noinline, gnu::cold, noreturn]] static void fail_below_base(const LineCursor& c,
+                                                                     const char* token,
+                                                                     std::uint64_t raw,
+                                                                     const IdSpec& spec) {
     c.fail(token, std::string(spec.what) + " " + std::to_string(raw) + " below " +
                       std::to_string(spec.base) + " (" + spec.base_note + ")");
   }
-  [[gnu::noinline, gnu::cold, noreturn]] static void fail_out_of_range(
-      const LineCursor& c, const char* token, std::uint64_t raw, const IdSpec& spec) {
+  [[gnu::noinline, gnu::cold, noreturn]] static void fail_out_of_range(const LineCursor& c,
+                                                                       const char* token,
+                                                                       std::uint64_t raw,
+                                                                       const IdSpec& spec) {
     c.fail(token, std::string(spec.what) + " " + std::to_string(raw) + " out of range (" +
                       spec.range_note + ")");
   }
-  [[gnu::noinline, gnu::cold, noreturn]] static void fail_duplicate(
-      const LineCursor& c, const char* token, std::uint64_t raw, const IdSpec& spec) {
+  [[gnu::noinline, gnu::cold, noreturn]] static void fail_duplicate(const LineCursor& c,
+                                                                    const char* token,
+                                                                    std::uint64_t raw,
+                                                                    const IdSpec& spec) {
     c.fail(token, "each " + std::string(spec.what) + " at most once in a row, got " +
                       std::to_string(raw) + " twice");
   }
@@ -223,11 +234,13 @@ IdSpec make_spec(const char* what, const char* plural, bool in_header, std::uint
   spec.base_note = base_note;
   if (in_header) {
     if (header_count > detail::kMaxId + 1)
-      throw DataError(file, 1, std::string("at most ") + std::to_string(detail::kMaxId + 1) + " " +
-                                   plural + " in the header, got " + std::to_string(header_count));
+      throw DataError(file, 1,
+                      std::string("at most ") + std::to_string(detail::kMaxId + 1) + " " + plural +
+                          " in the header, got " + std::to_string(header_count));
     if (option_count != 0 && option_count != header_count)
-      throw DataError(file, 1, std::string("a header agreeing with the ") + std::to_string(option_count) +
-                                   " " + plural + " asked for, got " + std::to_string(header_count));
+      throw DataError(file, 1,
+                      std::string("a header agreeing with the ") + std::to_string(option_count) +
+                          " " + plural + " asked for, got " + std::to_string(header_count));
     spec.limit = header_count;
     spec.range_note = "header says " + std::to_string(header_count) + " " + plural;
   } else if (option_count != 0) {
@@ -235,14 +248,16 @@ IdSpec make_spec(const char* what, const char* plural, bool in_header, std::uint
     spec.range_note = std::to_string(option_count) + " " + plural + " given";
   }
   if (base != 0 && spec.limit <= detail::kMaxId)
-    spec.range_note += ", ids " + std::to_string(base) + ".." + std::to_string(spec.limit + base - 1);
+    spec.range_note +=
+        ", ids " + std::to_string(base) + ".." + std::to_string(spec.limit + base - 1);
   return spec;
 }
 
 std::uint32_t final_count(const IdSpec& spec, const std::vector<std::uint32_t>& ids) {
   if (spec.limit <= detail::kMaxId) return static_cast<std::uint32_t>(spec.limit);
   std::uint64_t largest_plus_one = 0;
-  for (std::uint32_t id : ids) largest_plus_one = std::max<std::uint64_t>(largest_plus_one, id + std::uint64_t{1});
+  for (std::uint32_t id : ids)
+    largest_plus_one = std::max<std::uint64_t>(largest_plus_one, id + std::uint64_t{1});
   return static_cast<std::uint32_t>(largest_plus_one);
 }
 
@@ -268,14 +283,16 @@ bool read_header(LineSource& in, HeaderPolicy policy, int counts, const char* la
   std::uint64_t numbers[3] = {0, 0, 0};
   int count = 0;
   const bool numeric = detail::header_numbers(line, numbers, 3, count);
-  const bool accepted = numeric && (count == counts || (allow_two_of_three && count == 2 &&
-                                                        policy == HeaderPolicy::kOptional));
+  const bool accepted =
+      numeric &&
+      (count == counts || (allow_two_of_three && count == 2 && policy == HeaderPolicy::kOptional));
   if (!accepted) {
     if (policy == HeaderPolicy::kRequired) {
       std::string got(line.substr(0, 40));
       throw DataError(in.name(), 1, 1,
                       std::string("a header `") + layout + "` (" + std::to_string(counts) +
-                          " non-negative integers), got '" + got + (line.size() > 40 ? "...'" : "'"));
+                          " non-negative integers), got '" + got +
+                          (line.size() > 40 ? "...'" : "'"));
     }
     return true;  // the first line is a row
   }
@@ -286,15 +303,16 @@ bool read_header(LineSource& in, HeaderPolicy policy, int counts, const char* la
 
 void check_more_rows_allowed(const LineSource& in, const Header& header, std::uint64_t rows_seen) {
   if (header.present && rows_seen == header.rows)
-    throw DataError(in.name(), in.line_number(),
-                    "no more rows than the header's " + std::to_string(header.rows) +
-                        ", got another one");
+    throw DataError(
+        in.name(), in.line_number(),
+        "no more rows than the header's " + std::to_string(header.rows) + ", got another one");
 }
 
 void check_row_count(const LineSource& in, const Header& header, std::uint64_t rows_seen) {
   if (header.present && rows_seen < header.rows)
     throw DataError(in.name(), in.line_number(),
-                    std::to_string(header.rows) + " rows as the header says, but the file ends after " +
+                    std::to_string(header.rows) +
+                        " rows as the header says, but the file ends after " +
                         std::to_string(rows_seen));
 }
 
@@ -306,8 +324,8 @@ ReadResult read_one_file(LineSource& in, const ReadOptions& options, RowLayout l
   bool have_line = false;
   bool first_is_row = false;
   if (layout == RowLayout::kXc) {
-    first_is_row = read_header(in, options.header, 3, "points features labels", true, header, line,
-                               have_line);
+    first_is_row =
+        read_header(in, options.header, 3, "points features labels", true, header, line, have_line);
     if (header.present) {
       std::uint64_t numbers[3] = {0, 0, 0};
       int count = 0;
@@ -323,9 +341,9 @@ ReadResult read_one_file(LineSource& in, const ReadOptions& options, RowLayout l
   }
 
   const bool libsvm = layout == RowLayout::kLibsvm;
-  const IdSpec features =
-      make_spec("feature id", "features", header.has_features, header.features, options.num_features,
-                in.name(), libsvm ? options.libsvm_feature_base : 0, "LIBSVM feature ids start at 1");
+  const IdSpec features = make_spec(
+      "feature id", "features", header.has_features, header.features, options.num_features,
+      in.name(), libsvm ? options.libsvm_feature_base : 0, "LIBSVM feature ids start at 1");
   const IdSpec labels =
       make_spec("label id", "labels", header.has_labels, header.labels, options.num_labels,
                 in.name(), libsvm ? options.libsvm_label_base : 0, "the label base given");
@@ -379,7 +397,8 @@ ReadResult read_libsvm(LineSource& in, const ReadOptions& options) {
   return read_one_file(in, options, RowLayout::kLibsvm);
 }
 
-ReadResult read_xc_split(LineSource& features_in, LineSource& labels_in, const ReadOptions& options) {
+ReadResult read_xc_split(LineSource& features_in, LineSource& labels_in,
+                         const ReadOptions& options) {
   Header x_header;
   Header y_header;
   std::string_view x_line;
@@ -395,8 +414,8 @@ ReadResult read_xc_split(LineSource& features_in, LineSource& labels_in, const R
     x_header.has_features = true;
     x_header.features = numbers[1];
   }
-  bool y_pending = read_header(labels_in, options.header, 2, "points labels", false, y_header,
-                               y_line, y_have);
+  bool y_pending =
+      read_header(labels_in, options.header, 2, "points labels", false, y_header, y_line, y_have);
   if (y_header.present) {
     std::uint64_t numbers[3];
     int count = 0;
@@ -409,8 +428,9 @@ ReadResult read_xc_split(LineSource& features_in, LineSource& labels_in, const R
                     "the same number of points as " + features_in.name() + " (" +
                         std::to_string(x_header.rows) + "), got " + std::to_string(y_header.rows));
 
-  const IdSpec features = make_spec("feature id", "features", x_header.has_features,
-                                    x_header.features, options.num_features, features_in.name(), 0, "");
+  const IdSpec features =
+      make_spec("feature id", "features", x_header.has_features, x_header.features,
+                options.num_features, features_in.name(), 0, "");
   const IdSpec labels = make_spec("label id", "labels", y_header.has_labels, y_header.labels,
                                   options.num_labels, labels_in.name(), 0, "");
 
@@ -475,7 +495,8 @@ DataFormat parse_data_format(std::string_view name) {
   throw UsageError("unknown data format '" + std::string(name) + "' (expected xc or libsvm)");
 }
 
-ReadResult read_dataset_file(const std::string& path, DataFormat format, const ReadOptions& options) {
+ReadResult read_dataset_file(const std::string& path, DataFormat format,
+                             const ReadOptions& options) {
   return format == DataFormat::kXc ? read_xc_file(path, options) : read_libsvm_file(path, options);
 }
 

@@ -87,6 +87,7 @@ ReadResult read_libsvm_file(const std::string& path, const ReadOptions& options 
 enum class DataFormat { kXc, kLibsvm };
 // "xc" or "libsvm" (case-insensitive); UsageError otherwise.
 DataFormat parse_data_format(std::string_view name);
-ReadResult read_dataset_file(const std::string& path, DataFormat format, const ReadOptions& options = {});
+ReadResult read_dataset_file(const std::string& path, DataFormat format,
+                             const ReadOptions& options = {});
 
 }  // namespace slide::xc

@@ -48,7 +48,8 @@ bool BlockLineSource::next(std::string_view& line) {
   for (;;) {
     const void* hit = std::memchr(buffer_.data() + searched, '\n', end_ - searched);
     if (hit != nullptr) {
-      const std::size_t pos = static_cast<std::size_t>(static_cast<const char*>(hit) - buffer_.data());
+      const std::size_t pos =
+          static_cast<std::size_t>(static_cast<const char*>(hit) - buffer_.data());
       line = std::string_view(buffer_.data() + begin_, pos - begin_);
       begin_ = pos + 1;
       ++line_number_;

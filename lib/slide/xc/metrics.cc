@@ -30,11 +30,21 @@ const char* kKnownNames = "p, r, ndcg, psp or psndcg";
 std::string MetricSpec::name() const {
   const char* prefix = "P";
   switch (kind) {
-    case MetricKind::kPrecision: prefix = "P"; break;
-    case MetricKind::kRecall: prefix = "R"; break;
-    case MetricKind::kNdcg: prefix = "nDCG"; break;
-    case MetricKind::kPsPrecision: prefix = "PSP"; break;
-    case MetricKind::kPsNdcg: prefix = "PSnDCG"; break;
+    case MetricKind::kPrecision:
+      prefix = "P";
+      break;
+    case MetricKind::kRecall:
+      prefix = "R";
+      break;
+    case MetricKind::kNdcg:
+      prefix = "nDCG";
+      break;
+    case MetricKind::kPsPrecision:
+      prefix = "PSP";
+      break;
+    case MetricKind::kPsNdcg:
+      prefix = "PSnDCG";
+      break;
   }
   return std::string(prefix) + "@" + std::to_string(k);
 }
@@ -44,24 +54,31 @@ std::vector<MetricSpec> parse_metric_list(std::string_view list) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t comma = list.find(',', start);
-    const std::string_view raw = list.substr(start, comma == std::string_view::npos ? list.npos : comma - start);
+    const std::string_view raw =
+        list.substr(start, comma == std::string_view::npos ? list.npos : comma - start);
     const std::string_view item = trim(raw);
     if (item.empty())
-      throw UsageError("metric list '" + std::string(list) + "': empty item (expected name@k, e.g. p@5)");
+      throw UsageError("metric list '" + std::string(list) +
+                       "': empty item (expected name@k, e.g. p@5)");
     const std::size_t at = item.find('@');
     if (at == std::string_view::npos)
       throw UsageError("metric '" + std::string(item) + "': expected name@k, e.g. p@5");
     const std::string name = lower(trim(item.substr(0, at)));
     const std::string_view k_text = trim(item.substr(at + 1));
     MetricSpec spec;
-    if (name == "p") spec.kind = MetricKind::kPrecision;
-    else if (name == "r") spec.kind = MetricKind::kRecall;
-    else if (name == "ndcg") spec.kind = MetricKind::kNdcg;
-    else if (name == "psp") spec.kind = MetricKind::kPsPrecision;
-    else if (name == "psndcg") spec.kind = MetricKind::kPsNdcg;
+    if (name == "p")
+      spec.kind = MetricKind::kPrecision;
+    else if (name == "r")
+      spec.kind = MetricKind::kRecall;
+    else if (name == "ndcg")
+      spec.kind = MetricKind::kNdcg;
+    else if (name == "psp")
+      spec.kind = MetricKind::kPsPrecision;
+    else if (name == "psndcg")
+      spec.kind = MetricKind::kPsNdcg;
     else
-      throw UsageError("metric '" + std::string(item) + "': unknown name '" + name + "' (expected " +
-                       kKnownNames + ")");
+      throw UsageError("metric '" + std::string(item) + "': unknown name '" + name +
+                       "' (expected " + kKnownNames + ")");
     std::uint64_t k = 0;
     const char* k_end = k_text.data() + k_text.size();
     auto [next, ec] = std::from_chars(k_text.data(), k_end, k);
@@ -70,7 +87,8 @@ std::vector<MetricSpec> parse_metric_list(std::string_view list) {
                        std::to_string(kMaxMetricK));
     spec.k = static_cast<std::uint32_t>(k);
     if (std::find(out.begin(), out.end(), spec) != out.end())
-      throw UsageError("metric list '" + std::string(list) + "': " + spec.name() + " is listed twice");
+      throw UsageError("metric list '" + std::string(list) + "': " + spec.name() +
+                       " is listed twice");
     out.push_back(spec);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -108,7 +126,8 @@ MetricsAccumulator::MetricsAccumulator(std::uint32_t max_k, const Propensity* pr
   psndcg_.assign(max_k, 0.0);
   psndcg_best_.assign(max_k, 0.0);
   gain_.resize(max_k);
-  for (std::uint32_t r = 0; r < max_k; ++r) gain_[r] = 1.0 / std::log2(static_cast<double>(r) + 2.0);
+  for (std::uint32_t r = 0; r < max_k; ++r)
+    gain_[r] = 1.0 / std::log2(static_cast<double>(r) + 2.0);
 }
 
 void MetricsAccumulator::add(std::span<const std::uint32_t> true_labels,
@@ -186,19 +205,25 @@ void MetricsAccumulator::merge(const MetricsAccumulator& other) {
 
 double MetricsAccumulator::value(const MetricSpec& spec) const {
   if (spec.k < 1 || spec.k > max_k_)
-    throw UsageError("metrics: " + spec.name() + " asked of an accumulator up to k = " +
-                     std::to_string(max_k_));
+    throw UsageError("metrics: " + spec.name() +
+                     " asked of an accumulator up to k = " + std::to_string(max_k_));
   if (spec.propensity_scored() && propensity_ == nullptr)
-    throw UsageError("metrics: " + spec.name() + " needs label propensities (training label counts)");
+    throw UsageError("metrics: " + spec.name() +
+                     " needs label propensities (training label counts)");
   const std::uint32_t i = spec.k - 1;
   const double n = static_cast<double>(points_);
   auto ratio = [](double num, double den) { return den > 0 ? num / den : 0.0; };
   switch (spec.kind) {
-    case MetricKind::kPrecision: return ratio(static_cast<double>(hits_[i]), n * spec.k);
-    case MetricKind::kRecall: return ratio(recall_[i], n);
-    case MetricKind::kNdcg: return ratio(ndcg_[i], n);
-    case MetricKind::kPsPrecision: return ratio(psp_[i], psp_best_[i]);
-    case MetricKind::kPsNdcg: return ratio(psndcg_[i], psndcg_best_[i]);
+    case MetricKind::kPrecision:
+      return ratio(static_cast<double>(hits_[i]), n * spec.k);
+    case MetricKind::kRecall:
+      return ratio(recall_[i], n);
+    case MetricKind::kNdcg:
+      return ratio(ndcg_[i], n);
+    case MetricKind::kPsPrecision:
+      return ratio(psp_[i], psp_best_[i]);
+    case MetricKind::kPsNdcg:
+      return ratio(psndcg_[i], psndcg_best_[i]);
   }
   return 0.0;
 }

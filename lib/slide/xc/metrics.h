@@ -1,7 +1,8 @@
 #pragma once
 
-// Ranking metrics of extreme classification, as napkinXC and pyxclib compute them (ANCHORS.md §9.8).
-// For a point with true label set y and predicted ranking pi (best first), with hit(r) = [pi(r) in y]:
+// Ranking metrics of extreme classification, as napkinXC and pyxclib compute them (ANCHORS.md
+// §9.8). For a point with true label set y and predicted ranking pi (best first), with hit(r) =
+// [pi(r) in y]:
 //
 //   P@k      = (1/k) sum_{r<=k} hit(r)                  always divided by k, even when fewer than k
 //                                                       labels were predicted
@@ -14,7 +15,8 @@
 // achievable value, exactly as pyxclib (`psprecision`, `psndcg`) and napkinXC (normalize=True):
 //
 //   PSP@k    = sum_points sum_{r<=k} hit(r) q_pi(r)  /  sum_points sum_{r<=min(k,|y|)} q*_r
-//   PSnDCG@k = sum_points PSDCG@k / IDCG@k           /  sum_points (sum_{r<=min(k,|y|)} q*_r / log2(r+1)) / IDCG@k
+//   PSnDCG@k = sum_points PSDCG@k / IDCG@k           /  sum_points (sum_{r<=min(k,|y|)} q*_r /
+//   log2(r+1)) / IDCG@k
 //
 // where q*_1 >= q*_2 >= ... are the q of the point's true labels sorted in decreasing order, and
 // PSDCG@k = sum_{r<=k} hit(r) q_pi(r) / log2(r+1). A ratio whose denominator is 0 (no point has a

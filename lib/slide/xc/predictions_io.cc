@@ -114,8 +114,9 @@ PredictionSet read_predictions(LineSource& in) {
     int count = 0;
     if (detail::header_numbers(line, numbers, 2, count) && count == 2) {
       if (numbers[1] > detail::kMaxId + 1)
-        throw DataError(in.name(), 1, "at most " + std::to_string(detail::kMaxId + 1) +
-                                          " labels in the header, got " + std::to_string(numbers[1]));
+        throw DataError(in.name(), 1,
+                        "at most " + std::to_string(detail::kMaxId + 1) +
+                            " labels in the header, got " + std::to_string(numbers[1]));
       set.had_header = true;
       set.header_rows = numbers[0];
       set.num_labels = static_cast<std::uint32_t>(numbers[1]);
@@ -148,7 +149,8 @@ PredictionSet read_predictions(LineSource& in) {
       if (label >= limit)
         c.fail(token, "label id " + std::to_string(label) + " out of range (header says " +
                           std::to_string(limit) + " labels)");
-      row.push_back({static_cast<std::uint32_t>(label), score, static_cast<std::uint32_t>(row.size()),
+      row.push_back({static_cast<std::uint32_t>(label), score,
+                     static_cast<std::uint32_t>(row.size()),
                      static_cast<std::uint32_t>(c.column(token))});
       largest_plus_one = std::max(largest_plus_one, label + 1);
     }
@@ -171,7 +173,8 @@ PredictionSet read_predictions(LineSource& in) {
   }
   if (set.had_header && set.rows() < set.header_rows)
     throw DataError(in.name(), in.line_number(),
-                    std::to_string(set.header_rows) + " rows as the header says, but the file ends after " +
+                    std::to_string(set.header_rows) +
+                        " rows as the header says, but the file ends after " +
                         std::to_string(set.rows()));
   if (!set.had_header) set.num_labels = static_cast<std::uint32_t>(largest_plus_one);
   return set;

@@ -53,7 +53,7 @@ class PredictionWriter {
  private:
   void drain();
 
-  std::ostream* stream_ = nullptr;     // one of these two
+  std::ostream* stream_ = nullptr;  // one of these two
   io::OutputStream* output_ = nullptr;
   std::string name_;
   std::string buffer_;
@@ -65,8 +65,8 @@ class PredictionWriter {
 // order in the file).
 struct PredictionSet {
   bool had_header = false;
-  std::uint64_t header_rows = 0;    // as the header says (when had_header)
-  std::uint32_t num_labels = 0;     // from the header, else largest label + 1
+  std::uint64_t header_rows = 0;  // as the header says (when had_header)
+  std::uint32_t num_labels = 0;   // from the header, else largest label + 1
   std::vector<std::uint64_t> offsets{0};
   std::vector<std::uint32_t> labels;
   std::vector<float> scores;

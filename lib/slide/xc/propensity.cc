@@ -44,7 +44,8 @@ Propensity::Propensity(std::span<const std::uint64_t> label_counts, std::uint64_
     throw UsageError("propensity: A must be a non-negative number");
   if (!std::isfinite(params.b) || params.b <= 0)
     throw UsageError("propensity: B must be a positive number");
-  const double c = (std::log(static_cast<double>(num_points)) - 1.0) * std::pow(params.b + 1.0, params.a);
+  const double c =
+      (std::log(static_cast<double>(num_points)) - 1.0) * std::pow(params.b + 1.0, params.a);
   inverse_.resize(label_counts.size());
   for (std::size_t l = 0; l < label_counts.size(); ++l)
     inverse_[l] = 1.0 + c * std::pow(static_cast<double>(label_counts[l]) + params.b, -params.a);
@@ -53,7 +54,8 @@ Propensity::Propensity(std::span<const std::uint64_t> label_counts, std::uint64_
 
 Propensity Propensity::from_inverse(std::vector<double> inverse, double unseen_inverse) {
   auto ok = [](double q) { return std::isfinite(q) && q > 0; };
-  if (!ok(unseen_inverse)) throw UsageError("propensity: inverse propensities must be finite and positive");
+  if (!ok(unseen_inverse))
+    throw UsageError("propensity: inverse propensities must be finite and positive");
   for (double q : inverse)
     if (!ok(q)) throw UsageError("propensity: inverse propensities must be finite and positive");
   Propensity p;

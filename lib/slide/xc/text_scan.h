@@ -19,14 +19,21 @@ namespace slide::xc::detail {
 // Ids must leave room for "count = largest id + 1" in 32 bits.
 inline constexpr std::uint64_t kMaxId = std::numeric_limits<std::uint32_t>::max() - 1;
 
-inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // One line being parsed: knows where it is for messages.
 class LineCursor {
  public:
   LineCursor(const std::string& file, std::uint64_t line_number, std::string_view line)
-      : file_(file), line_number_(line_number), begin_(line.data()), end_(line.data() + line.size()) {
+      : file_(file),
+        line_number_(line_number),
+        begin_(line.data()),
+        end_(line.data() + line.size()) {
     if (end_ != begin_ && end_[-1] == '\r') --end_;  // tolerate CRLF files
   }
 
@@ -61,7 +68,8 @@ class LineCursor {
     if (p >= end_ || !is_digit(*p)) fail_not_an_id(p, what);
     const char* q = p;
     std::uint64_t value = 0;
-    while (q < end_ && is_digit(*q) && q - p < 11) value = value * 10 + static_cast<unsigned>(*q++ - '0');
+    while (q < end_ && is_digit(*q) && q - p < 11)
+      value = value * 10 + static_cast<unsigned>(*q++ - '0');
     if (value > kMaxId || (q < end_ && is_digit(*q))) fail_too_large(p, what);
     out = value;
     return q;
@@ -76,7 +84,8 @@ class LineCursor {
     std::uint32_t m = 0;
     int digits = 0;
     int fraction = 0;
-    for (; q < end_ && is_digit(*q) && digits < 8; ++q, ++digits) m = m * 10 + static_cast<unsigned>(*q - '0');
+    for (; q < end_ && is_digit(*q) && digits < 8; ++q, ++digits)
+      m = m * 10 + static_cast<unsigned>(*q - '0');
     if (q < end_ && *q == '.') {
       for (++q; q < end_ && is_digit(*q) && digits < 8; ++q, ++digits, ++fraction)
         m = m * 10 + static_cast<unsigned>(*q - '0');
@@ -88,12 +97,15 @@ class LineCursor {
     return parse_value_slow(p, out, what);
   }
 
-  [[gnu::noinline, gnu::cold, noreturn]] void fail_not_an_id(const char* p, const char* what) const {
-    if (p < end_ && *p == '-') fail(p, std::string("a non-negative ") + what + ", got " + describe(p));
+  [[gnu::noinline, gnu::cold, noreturn]] void fail_not_an_id(const char* p,
+                                                             const char* what) const {
+    if (p < end_ && *p == '-')
+      fail(p, std::string("a non-negative ") + what + ", got " + describe(p));
     fail(p, std::string("a ") + what + " (a non-negative integer), got " + describe(p));
   }
 
-  [[gnu::noinline, gnu::cold, noreturn]] void fail_too_large(const char* p, const char* what) const {
+  [[gnu::noinline, gnu::cold, noreturn]] void fail_too_large(const char* p,
+                                                             const char* what) const {
     const char* q = p;
     while (q < end_ && is_digit(*q)) ++q;
     fail(p, std::string(what) + " " + std::string(p, q) + " too large (ids must be below " +
@@ -101,11 +113,13 @@ class LineCursor {
   }
 
   // Anything but a short plain decimal: signs, exponents, long mantissas, and errors.
-  [[gnu::noinline]] const char* parse_value_slow(const char* p, float& out, const char* what) const {
+  [[gnu::noinline]] const char* parse_value_slow(const char* p, float& out,
+                                                 const char* what) const {
     const char* start = p;
     if (p < end_ && *p == '+') {
       ++p;
-      if (p < end_ && *p == '-') fail(start, std::string("a ") + what + " (a number), got " + describe(start));
+      if (p < end_ && *p == '-')
+        fail(start, std::string("a ") + what + " (a number), got " + describe(start));
     }
     auto [next, ec] = std::from_chars(p, end_, out);
     if (ec == std::errc::invalid_argument)
@@ -122,7 +136,8 @@ class LineCursor {
     if (p < end_ && !is_blank(*p)) fail_separator(p, after);
   }
 
-  [[gnu::noinline, gnu::cold, noreturn]] void fail_separator(const char* p, const char* after) const {
+  [[gnu::noinline, gnu::cold, noreturn]] void fail_separator(const char* p,
+                                                             const char* after) const {
     fail(p, std::string("a space or the end of the line after ") + after + ", got " + describe(p));
   }
 
@@ -135,7 +150,8 @@ class LineCursor {
 
 // Integers of a header line ("4880 1836 159"): true and the numbers if the line holds only
 // blank-separated unsigned integers (at most `max_count` of them), else false.
-inline bool header_numbers(std::string_view line, std::uint64_t* numbers, int max_count, int& count) {
+inline bool header_numbers(std::string_view line, std::uint64_t* numbers, int max_count,
+                           int& count) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   count = 0;
   const char* p = line.data();
