@@ -230,6 +230,13 @@ TEST(ReadXc, HeaderIsRequiredByDefault) {
   EXPECT_EQ(xc_error(""), "train.txt:1:1: a header `points features labels`, got an empty file");
 }
 
+TEST(ReadXc, HeaderCountsUpToTheLargest) {
+  const Dataset d = xc("1 4294967295 2\n0 7:1\n").data;
+  EXPECT_EQ(d.num_features(), 4294967295u);  // as the header says, not inferred
+  EXPECT_EQ(xc_error("1 4294967296 2\n0 7:1\n"),
+            "train.txt:1: at most 4294967295 features in the header, got 4294967296");
+}
+
 TEST(ReadXc, RowCountMustMatchTheHeader) {
   EXPECT_EQ(xc_error("1 5 2\n0 1:1\n1 2:1\n"),
             "train.txt:3: no more rows than the header's 1, got another one");

@@ -20,6 +20,7 @@ struct IdSpec {
   const char* what = "feature id";           // for messages
   std::uint64_t base = 0;                    // the id the file writes for id 0
   std::uint64_t limit = detail::kMaxId + 1;  // stored ids must be below this
+  bool known = false;                        // limit given by a header or the options
   std::string range_note;                    // why the limit, e.g. "header says 1836 features"
   std::string base_note;                     // why the base, e.g. "LIBSVM feature ids start at 1"
 };
@@ -242,19 +243,21 @@ IdSpec make_spec(const char* what, const char* plural, bool in_header, std::uint
                       std::string("a header agreeing with the ") + std::to_string(option_count) +
                           " " + plural + " asked for, got " + std::to_string(header_count));
     spec.limit = header_count;
+    spec.known = true;
     spec.range_note = "header says " + std::to_string(header_count) + " " + plural;
   } else if (option_count != 0) {
     spec.limit = option_count;
+    spec.known = true;
     spec.range_note = std::to_string(option_count) + " " + plural + " given";
   }
-  if (base != 0 && spec.limit <= detail::kMaxId)
+  if (base != 0 && spec.known)
     spec.range_note +=
         ", ids " + std::to_string(base) + ".." + std::to_string(spec.limit + base - 1);
   return spec;
 }
 
 std::uint32_t final_count(const IdSpec& spec, const std::vector<std::uint32_t>& ids) {
-  if (spec.limit <= detail::kMaxId) return static_cast<std::uint32_t>(spec.limit);
+  if (spec.known) return static_cast<std::uint32_t>(spec.limit);
   std::uint64_t largest_plus_one = 0;
   for (std::uint32_t id : ids)
     largest_plus_one = std::max<std::uint64_t>(largest_plus_one, id + std::uint64_t{1});
