@@ -121,6 +121,26 @@ TEST(Vocabulary, SubsamplingMatchesWord2vecFormula) {
   EXPECT_TRUE(keep_word(1.2f, 0xFFFF));
 }
 
+TEST(Vocabulary, SubsamplingBitsMatchWord2vecTypes) {
+  // Text8-like sizes; the expression below is word2vec.c's, with its types (real = float,
+  // counts long long, C's double sqrt).
+  const std::vector<std::pair<std::string, std::uint64_t>> entries = {
+      {"the", 1061396}, {"of", 593677}, {"zero", 264975}, {"rare", 5}, {"mid", 4321}};
+  const Vocabulary v = Vocabulary::from_counts(entries, {.min_count = 1, .max_size = 0});
+  const long long train_words = static_cast<long long>(v.total_count());
+  for (double sample : {1e-3, 1e-4, 1e-5}) {
+    const auto keep = v.keep_probabilities(sample);
+    const float real_sample = static_cast<float>(sample);
+    for (std::uint32_t id = 1; id < v.size(); ++id) {
+      const long long cn = static_cast<long long>(v.count(id));
+      const float ran = static_cast<float>(
+          (::sqrt(static_cast<double>(cn / (real_sample * train_words))) + 1) *
+          (real_sample * train_words) / cn);
+      EXPECT_EQ(keep[id], ran) << v.word(id) << " sample " << sample;
+    }
+  }
+}
+
 TEST(Sentences, SplitLikeWord2vec) {
   const Vocabulary v = count(kCorpus, {.min_count = 2, .max_size = 0});
   // Known: </s> the a cat sat. Unknown words vanish and do not count towards the length.

@@ -81,11 +81,14 @@ std::uint32_t Vocabulary::find(std::string_view word) const noexcept {
 std::vector<float> Vocabulary::keep_probabilities(double sample) const {
   std::vector<float> keep(counts_.size(), 1.0f);
   if (sample <= 0) return keep;
-  const double threshold = sample * static_cast<double>(total_count_);
+  // word2vec.c's types, step by step: sample and the product are `real` (float), the count is
+  // converted to float for the division, sqrt() and the rest are double, the result is float.
+  const float threshold = static_cast<float>(sample) * static_cast<float>(total_count_);
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     if (counts_[i] == 0) continue;
-    const double f = static_cast<double>(counts_[i]);
-    keep[i] = static_cast<float>((std::sqrt(f / threshold) + 1) * threshold / f);
+    const float ratio = static_cast<float>(counts_[i]) / threshold;
+    keep[i] = static_cast<float>((std::sqrt(static_cast<double>(ratio)) + 1) *
+                                 static_cast<double>(threshold) / static_cast<double>(counts_[i]));
   }
   return keep;
 }

@@ -57,7 +57,8 @@ class Vocabulary {
   //     ran = (sqrt(f / (sample * T)) + 1) * (sample * T) / f,
   // which exceeds 1 (always kept) for words rarer than about sample * T. word2vec draws r from
   // its LCG and drops the word when ran < (r & 0xFFFF) / 65536; keep_word() below does the same
-  // comparison. Computed in double, stored as float (word2vec's `real`). sample <= 0 disables
+  // comparison. Computed with word2vec.c's mix of float and double, so the values are the same
+  // bits as word2vec's for the same counts. sample <= 0 disables
   // subsampling (all 1). Entries with count 0 get 1.
   std::vector<float> keep_probabilities(double sample) const;
 
