@@ -16,4 +16,14 @@ ByteSource istream_source(std::istream& in, std::string name) {
   return source;
 }
 
+ByteSink ostream_sink(std::ostream& out, std::string name) {
+  ByteSink sink;
+  sink.name = name;
+  sink.write = [&out, name = std::move(name)](const char* data, std::size_t n) {
+    out.write(data, static_cast<std::streamsize>(n));
+    if (!out) throw IoError(name, "write error");
+  };
+  return sink;
+}
+
 }  // namespace slide::text

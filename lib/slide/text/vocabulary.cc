@@ -8,6 +8,7 @@
 
 #include "slide/core/error.h"
 #include "slide/text/chunk_reader.h"
+#include "slide/text/line_reader.h"
 #include "slide/text/tokenizer.h"
 
 namespace slide::text {
@@ -134,7 +135,7 @@ Vocabulary learn_vocabulary(ByteSource source, const VocabularyOptions& options,
   return counter.build(options);
 }
 
-void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::string& name) {
+void save_vocab(const Vocabulary& vocabulary, const ByteSink& out) {
   std::string buffer;
   buffer.reserve(1 << 16);
   char digits[24];
@@ -145,24 +146,27 @@ void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::stri
     buffer.append(digits, result.ptr);
     buffer += '\n';
     if (buffer.size() >= (1 << 16) - 256) {
-      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      out.write(buffer.data(), buffer.size());
       buffer.clear();
     }
   }
-  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  out.write(buffer.data(), buffer.size());
+}
+
+void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::string& name) {
+  save_vocab(vocabulary, ostream_sink(out, name));
   out.flush();
   if (!out) throw IoError(name, "write error");
 }
 
-Vocabulary read_vocab(std::istream& in, const std::string& name,
-                      const VocabularyOptions& options) {
+Vocabulary read_vocab(ByteSource source, const VocabularyOptions& options) {
+  LineReader reader(std::move(source));
+  const std::string& name = reader.name();
   std::vector<std::pair<std::string, std::uint64_t>> entries;
   std::unordered_map<std::string, std::uint64_t> first_line;
   std::string line;
-  std::uint64_t line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (reader.line(line)) {
+    const std::uint64_t line_number = reader.line_number();
     if (line.empty()) continue;
     const std::size_t space = line.find(' ');
     if (space == std::string::npos || space == 0) {
@@ -190,8 +194,12 @@ Vocabulary read_vocab(std::istream& in, const std::string& name,
     }
     entries.emplace_back(std::string(word), count);
   }
-  if (in.bad()) throw IoError(name, "read error");
   return Vocabulary::from_counts(std::move(entries), options);
+}
+
+Vocabulary read_vocab(std::istream& in, const std::string& name,
+                      const VocabularyOptions& options) {
+  return read_vocab(istream_source(in, name), options);
 }
 
 }  // namespace slide::text

@@ -109,7 +109,9 @@ class VocabularyCounter {
 Vocabulary learn_vocabulary(ByteSource source, const VocabularyOptions& options,
                             std::uint64_t* tokens_read = nullptr);
 
-// Writes "word count\n" per entry in id order. Throws IoError if the stream fails.
+// Writes "word count\n" per entry in id order (the sink throws if the output fails).
+void save_vocab(const Vocabulary& vocabulary, const ByteSink& out);
+// The same into an ostream, flushed; IoError naming `name` if it fails.
 void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::string& name);
 
 // Reads a vocabulary file, then applies `options` as from_counts does (word2vec's -read-vocab
@@ -117,6 +119,7 @@ void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::stri
 // without one, "</s>" is added with count 0. Empty lines are skipped, "\r\n" is accepted.
 // Malformed lines, words with a space or tab, counts that are not a decimal integer, and a word
 // listed twice raise DataError(name, line, what was expected).
+Vocabulary read_vocab(ByteSource source, const VocabularyOptions& options);
 Vocabulary read_vocab(std::istream& in, const std::string& name, const VocabularyOptions& options);
 
 }  // namespace slide::text

@@ -9,6 +9,7 @@
 
 #include "slide/core/error.h"
 #include "slide/simd/dispatch.h"
+#include "slide/text/line_reader.h"
 
 namespace slide::w2v {
 namespace {
@@ -51,16 +52,22 @@ std::size_t AnalogyQuestions::question_count() const {
 }
 
 AnalogyQuestions read_analogy_questions(std::istream& in, const std::string& name) {
+  return read_analogy_questions(text::istream_source(in, name));
+}
+
+AnalogyQuestions read_analogy_questions(text::ByteSource source) {
+  text::LineReader reader(std::move(source));
+  const std::string& name = reader.name();
   AnalogyQuestions result;
   std::string line;
-  std::uint64_t line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
+  while (reader.line(line)) {
+    const std::uint64_t line_number = reader.line_number();
     const auto fields = split(line);
     if (fields.empty()) continue;
     if (fields[0] == ":" || fields[0][0] == ':') {
       // ": name" (compute-accuracy) or ":name".
-      std::string section = fields[0] == ":" ? (fields.size() > 1 ? fields[1] : "") : fields[0].substr(1);
+      std::string section =
+          fields[0] == ":" ? (fields.size() > 1 ? fields[1] : "") : fields[0].substr(1);
       if (section.empty() || fields.size() > (fields[0] == ":" ? 2u : 1u)) {
         throw DataError(name, line_number, "a section line ': name'");
       }
@@ -77,7 +84,6 @@ AnalogyQuestions read_analogy_questions(std::istream& in, const std::string& nam
     }
     result.sections.back().questions.push_back({fields[0], fields[1], fields[2], fields[3]});
   }
-  if (in.bad()) throw IoError(name, "read error");
   return result;
 }
 

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "slide/text/byte_source.h"
 #include "slide/w2v/word_vectors.h"
 
 namespace slide::w2v {
@@ -50,6 +51,7 @@ struct AnalogyQuestions {
 
 // Blank lines are skipped, "\r\n" is accepted. A line that is neither ": name" nor four words,
 // and a question before the first section, raise DataError(name, line, ...).
+AnalogyQuestions read_analogy_questions(text::ByteSource source);
 AnalogyQuestions read_analogy_questions(std::istream& in, const std::string& name);
 
 struct AnalogyCounts {

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "slide/core/error.h"
+#include "slide/text/line_reader.h"
 
 namespace slide::w2v {
 namespace {
@@ -44,12 +45,17 @@ std::string lower(std::string s) {
 }  // namespace
 
 std::vector<SimilarityPair> read_similarity_pairs(std::istream& in, const std::string& name) {
+  return read_similarity_pairs(text::istream_source(in, name));
+}
+
+std::vector<SimilarityPair> read_similarity_pairs(text::ByteSource source) {
+  text::LineReader reader(std::move(source));
+  const std::string& name = reader.name();
   std::vector<SimilarityPair> pairs;
   std::string line;
-  std::uint64_t line_number = 0;
   bool first = true;
-  while (std::getline(in, line)) {
-    ++line_number;
+  while (reader.line(line)) {
+    const std::uint64_t line_number = reader.line_number();
     const auto fields = split(line);
     if (fields.empty() || fields[0][0] == '#') continue;
     double score = 0;
@@ -64,7 +70,6 @@ std::vector<SimilarityPair> read_similarity_pairs(std::istream& in, const std::s
     }
     pairs.push_back({fields[0], fields[1], score});
   }
-  if (in.bad()) throw IoError(name, "read error");
   return pairs;
 }
 

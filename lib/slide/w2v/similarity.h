@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "slide/text/byte_source.h"
 #include "slide/w2v/word_vectors.h"
 
 namespace slide::w2v {
@@ -27,6 +28,7 @@ struct SimilarityPair {
   double score = 0;
 };
 
+std::vector<SimilarityPair> read_similarity_pairs(text::ByteSource source);
 std::vector<SimilarityPair> read_similarity_pairs(std::istream& in, const std::string& name);
 
 struct SimilarityOptions {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "slide/core/error.h"
+#include "slide/text/line_reader.h"
 
 namespace slide::w2v {
 
@@ -19,86 +20,12 @@ namespace {
 constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxBinaryWordBytes = std::size_t{1} << 20;
 
-void flush(std::string& buffer, std::ostream& out, const std::string& name) {
-  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  if (!out) throw IoError(name, "write error");
+void flush(std::string& buffer, const text::ByteSink& out) {
+  out.write(buffer.data(), buffer.size());
   buffer.clear();
 }
 
-// Pull reader with a window that can be inspected before it is consumed.
-class Reader {
- public:
-  explicit Reader(text::ByteSource source)
-      : source_(std::move(source)), buffer_(new char[kCapacity]) {}
-
-  const std::string& name() const { return source_.name; }
-  std::uint64_t offset() const { return consumed_total_ + pos_; }
-
-  // Makes at least n bytes available unless the input ends first; returns what is available.
-  std::size_t ensure(std::size_t n) {
-    if (end_ - pos_ >= n || eof_) return end_ - pos_;
-    if (pos_ > 0) {
-      std::memmove(buffer_.get(), buffer_.get() + pos_, end_ - pos_);
-      consumed_total_ += pos_;
-      end_ -= pos_;
-      pos_ = 0;
-    }
-    while (end_ < n && end_ < kCapacity && !eof_) {
-      const std::size_t got = source_.read(buffer_.get() + end_, kCapacity - end_);
-      if (got == 0) eof_ = true;
-      end_ += got;
-    }
-    return end_ - pos_;
-  }
-  const char* data() const { return buffer_.get() + pos_; }
-  void skip(std::size_t n) { pos_ += n; }
-
-  // Next line without its '\n' (and without a final '\r'); false at the end of the input.
-  bool line(std::string& out) {
-    out.clear();
-    for (;;) {
-      if (ensure(1) == 0) {
-        if (out.empty()) return false;
-        break;
-      }
-      const char* begin = data();
-      const char* stop = begin + (end_ - pos_);
-      const char* nl = static_cast<const char*>(std::memchr(begin, '\n', stop - begin));
-      if (nl != nullptr) {
-        out.append(begin, nl);
-        skip(static_cast<std::size_t>(nl - begin) + 1);
-        break;
-      }
-      out.append(begin, stop);
-      skip(static_cast<std::size_t>(stop - begin));
-    }
-    if (!out.empty() && out.back() == '\r') out.pop_back();
-    return true;
-  }
-
-  // Copies exactly n bytes unless the input ends; returns how many were copied.
-  std::size_t read(char* dst, std::size_t n) {
-    std::size_t done = 0;
-    while (done < n) {
-      const std::size_t avail = ensure(std::min(n - done, kCapacity));
-      if (avail == 0) break;
-      const std::size_t take = std::min(avail, n - done);
-      std::memcpy(dst + done, data(), take);
-      skip(take);
-      done += take;
-    }
-    return done;
-  }
-
-  static constexpr std::size_t kCapacity = std::size_t{1} << 20;
-
- private:
-  text::ByteSource source_;
-  std::unique_ptr<char[]> buffer_;
-  std::size_t pos_ = 0, end_ = 0;
-  std::uint64_t consumed_total_ = 0;
-  bool eof_ = false;
-};
+using Reader = text::LineReader;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -135,7 +62,7 @@ bool looks_like_text(const char* p, std::size_t n) {
 }
 
 VectorFormat detect_format(Reader& reader, std::size_t dim) {
-  const std::size_t avail = reader.ensure(std::min<std::size_t>(Reader::kCapacity, 4 * dim + 4096));
+  const std::size_t avail = reader.ensure(4 * dim + 4096);
   const char* p = reader.data();
   std::size_t i = 0;
   while (i < avail && p[i] == '\n') ++i;
@@ -308,8 +235,7 @@ char* format_g5(char* out, float value) {
 }
 
 void write_vectors(std::span<const std::string> words, const float* values, std::size_t dim,
-                   std::size_t stride, VectorFormat format, std::ostream& out,
-                   const std::string& name) {
+                   std::size_t stride, VectorFormat format, const text::ByteSink& out) {
   if (format == VectorFormat::automatic) throw UsageError("write_vectors: name a format");
   if (stride < dim) throw UsageError("write_vectors: stride below dimension");
   std::string buffer;
@@ -343,16 +269,20 @@ void write_vectors(std::span<const std::string> words, const float* values, std:
         break;
     }
     buffer += '\n';
-    if (buffer.size() >= kFlushBytes) flush(buffer, out, name);
+    if (buffer.size() >= kFlushBytes) flush(buffer, out);
   }
-  flush(buffer, out, name);
-  out.flush();
-  if (!out) throw IoError(name, "write error");
+  flush(buffer, out);
+}
+
+void write_vectors(const WordVectors& vectors, VectorFormat format, const text::ByteSink& out) {
+  write_vectors(vectors.words, vectors.values.data(), vectors.dim, vectors.dim, format, out);
 }
 
 void write_vectors(const WordVectors& vectors, VectorFormat format, std::ostream& out,
                    const std::string& name) {
-  write_vectors(vectors.words, vectors.values.data(), vectors.dim, vectors.dim, format, out, name);
+  write_vectors(vectors, format, text::ostream_sink(out, name));
+  out.flush();
+  if (!out) throw IoError(name, "write error");
 }
 
 WordVectors read_vectors(text::ByteSource source, const ReadVectorsOptions& options) {

@@ -31,11 +31,12 @@ enum class VectorFormat { word2vec_text, word2vec_binary, fasttext_vec, automati
 const char* vector_format_name(VectorFormat format);
 VectorFormat parse_vector_format(std::string_view name);
 
-// Writes rows(i) = values + i * stride (stride >= dim, e.g. padded training rows).
-// Throws IoError when the stream fails.
+// Writes rows(i) = values + i * stride (stride >= dim, e.g. padded training rows). The sink
+// throws when the output fails. Writes in blocks of about 1 MiB.
 void write_vectors(std::span<const std::string> words, const float* values, std::size_t dim,
-                   std::size_t stride, VectorFormat format, std::ostream& out,
-                   const std::string& name);
+                   std::size_t stride, VectorFormat format, const text::ByteSink& out);
+void write_vectors(const WordVectors& vectors, VectorFormat format, const text::ByteSink& out);
+// The same into an ostream, flushed; IoError naming `name` if it fails.
 void write_vectors(const WordVectors& vectors, VectorFormat format, std::ostream& out,
                    const std::string& name);
 
