@@ -1,8 +1,12 @@
 #include "common/cli_common.h"
 
+#include <csignal>
+
 #include <boost/program_options.hpp>
 #include <boost/version.hpp>
 #include <iostream>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/version.h>
 
 #include "common/exit_codes.h"
@@ -38,12 +42,44 @@ po::options_description common_options_description(CommonOptions& options) {
   return common;
 }
 
-void apply_common_options(const CommonOptions& options) {
+struct RunEnvironment::Limits {
+  explicit Limits(int threads)
+      : control(oneapi::tbb::global_control::max_allowed_parallelism, std::size_t(threads)) {}
+  oneapi::tbb::global_control control;
+};
+
+RunEnvironment::RunEnvironment(const CommonOptions& options) {
   if (options.threads < 0) throw UsageError("--threads must be 0 (every core) or positive");
   if (!options.kernels.empty()) {
     simd::set_active_kernel_set(simd::parse_kernel_set(options.kernels));
   }
+  threads_ = options.threads > 0 ? options.threads
+                                 : int(oneapi::tbb::info::default_concurrency());
+  limits_ = std::make_unique<Limits>(threads_);
 }
+
+RunEnvironment::~RunEnvironment() = default;
+
+namespace {
+volatile std::sig_atomic_t received_signal = 0;
+
+extern "C" void on_interrupt(int signal_number) {
+  if (received_signal != 0) {
+    // Second signal: the user insists; stop now with the conventional status.
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+    return;
+  }
+  received_signal = signal_number;
+}
+}  // namespace
+
+void install_interrupt_handlers() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
+
+int interrupt_signal() { return received_signal; }
 
 int run_main(const std::string& program, const std::function<int()>& body) {
   try {

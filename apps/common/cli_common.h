@@ -4,6 +4,7 @@
 // driver that turns exceptions into one line on stderr and an exit code.
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <boost/program_options/options_description.hpp>
@@ -24,8 +25,29 @@ struct CommonOptions {
 };
 boost::program_options::options_description common_options_description(CommonOptions& options);
 
-// Applies --kernels (or leaves the run-time choice) and returns nothing; throws UsageError.
-void apply_common_options(const CommonOptions& options);
+// What the common options set up for the length of a run: the kernel set (--kernels) and the
+// thread limit (--threads, a oneTBB global_control). Throws UsageError.
+class RunEnvironment {
+ public:
+  explicit RunEnvironment(const CommonOptions& options);
+  ~RunEnvironment();
+  RunEnvironment(const RunEnvironment&) = delete;
+  RunEnvironment& operator=(const RunEnvironment&) = delete;
+
+  // The number of worker threads the run may use.
+  int threads() const { return threads_; }
+
+ private:
+  struct Limits;
+  std::unique_ptr<Limits> limits_;
+  int threads_;
+};
+
+// SIGINT and SIGTERM set a flag that long runs poll between batches, so that they can save a
+// checkpoint and stop; a second signal ends the process at once.
+void install_interrupt_handlers();
+// 0 if no signal arrived, else the signal number.
+int interrupt_signal();
 
 // Runs body(), printing "program: message" on stderr for any exception and returning the exit
 // code from exit_codes.h. A usage error adds "Try 'program --help'.".

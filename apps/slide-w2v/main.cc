@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
       return int(kExitOk);
     }
     po::notify(vm);
-    apply_common_options(common);
+    RunEnvironment environment(common);
     if (vm.count("version")) {
       std::cout << version_line("slide-w2v") << "\n";
       return int(kExitOk);

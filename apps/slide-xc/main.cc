@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
       return int(kExitOk);
     }
     po::notify(vm);
-    apply_common_options(common);
+    RunEnvironment environment(common);
     if (vm.count("version")) {
       std::cout << version_line("slide-xc") << "\n";
       return int(kExitOk);

@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Trains word2vec with Debian's gensim on a corpus file and writes word2vec text vectors.
+
+gensim's corpus_file mode silently trains on only the first 10,000 words of each line, so the corpus
+is first re-cut into lines of at most 10,000 words (Text8 is a single line of millions of words).
+
+  gensim_w2v.py --input CORPUS --output VECTORS [--size 200] [--window 5] [--negative 5]
+                [--sample 1e-4] [--min-count 5] [--epochs 5] [--threads 2] [--sg 1] [--alpha 0.025]
+Prints the training wall time and gensim's own words/s to stderr.
+"""
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+
+from gensim.models import Word2Vec
+
+
+def recut(path, max_words=10000):
+    """Writes the corpus with at most max_words per line to a temporary file; returns its path."""
+    out = tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False, encoding='utf-8')
+    with open(path, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            words = line.split()
+            for start in range(0, len(words), max_words):
+                out.write(' '.join(words[start:start + max_words]) + '\n')
+    out.close()
+    return out.name
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--input', required=True)
+    parser.add_argument('--output', required=True)
+    parser.add_argument('--size', type=int, default=200)
+    parser.add_argument('--window', type=int, default=5)
+    parser.add_argument('--negative', type=int, default=5)
+    parser.add_argument('--sample', type=float, default=1e-4)
+    parser.add_argument('--min-count', type=int, default=5)
+    parser.add_argument('--epochs', type=int, default=5)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--sg', type=int, default=1)
+    parser.add_argument('--alpha', type=float, default=0.025)
+    args = parser.parse_args()
+
+    corpus = recut(args.input)
+    logging.basicConfig(format='%(message)s', level=logging.INFO, stream=sys.stderr)
+    try:
+        start = time.time()
+        model = Word2Vec(corpus_file=corpus, vector_size=args.size, window=args.window,
+                         negative=args.negative, hs=0, sample=args.sample, min_count=args.min_count,
+                         epochs=args.epochs, workers=args.threads, sg=args.sg, alpha=args.alpha)
+        seconds = time.time() - start
+        model.wv.save_word2vec_format(args.output, binary=False)
+        print(f'gensim: trained in {seconds:.1f} s, {len(model.wv)} words', file=sys.stderr)
+    finally:
+        os.unlink(corpus)
+
+
+if __name__ == '__main__':
+    main()
