@@ -17,6 +17,15 @@ std::size_t ChunkReader::read_some(char* buf, std::size_t n) {
   return got;
 }
 
+bool ChunkReader::next(std::string& chunk, std::uint64_t* index) {
+  const std::uint64_t number = chunks_;
+  std::string_view view;
+  if (!next(view)) return false;
+  chunk.assign(view.data(), view.size());
+  if (index != nullptr) *index = number;
+  return true;
+}
+
 bool ChunkReader::next(std::string_view& chunk) {
   char* const buf = buffer_.get();
   if (consumed_ > 0) {
@@ -32,12 +41,14 @@ bool ChunkReader::next(std::string_view& chunk) {
     if (end > 0) {
       chunk = std::string_view(buf, end);
       consumed_ = end;
+      ++chunks_;
       return true;
     }
     if (eof_) {
       if (filled_ == 0) return false;
       chunk = std::string_view(buf, filled_);
       consumed_ = filled_;
+      ++chunks_;
       return true;
     }
     // The buffer holds one partial word and nothing else. Keep the kMaxWordBytes + 1 bytes

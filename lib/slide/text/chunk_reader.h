@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "slide/text/byte_source.h"
@@ -31,6 +32,10 @@ class ChunkReader {
   // Sets `chunk` to the next chunk and returns true, or returns false at the end of the input.
   // The view is valid until the next call. Every chunk is non-empty.
   bool next(std::string_view& chunk);
+  // The same into an owned string (its capacity is reused), for pipelines that keep several
+  // chunks in flight; `index` gets the chunk's number (0, 1, ...), the thing to seed per-chunk
+  // random streams with.
+  bool next(std::string& chunk, std::uint64_t* index = nullptr);
 
   // Bytes read from the source so far (compressed sources: decompressed bytes).
   std::uint64_t bytes_read() const { return bytes_read_; }
@@ -46,6 +51,7 @@ class ChunkReader {
   std::size_t consumed_ = 0;  // bytes of buffer_ handed out by the last next()
   bool eof_ = false;
   std::uint64_t bytes_read_ = 0;
+  std::uint64_t chunks_ = 0;
 };
 
 }  // namespace slide::text
