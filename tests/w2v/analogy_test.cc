@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "slide/core/error.h"
+#include "slide/w2v/vectors_io.h"
 
 namespace slide::w2v {
 namespace {
@@ -72,6 +73,23 @@ TEST(Analogy, HandBuiltAnswers) {
   options.restrict_vocab = 0;
   options.upper_case = false;
   EXPECT_EQ(evaluate_analogies(royals(), questions, options).sections[0].counts.seen, 2u - 1u);
+}
+
+TEST(Analogy, FromAVectorFile) {
+  // The same royals as a word2vec text file, values as printf("%lf ") writes them.
+  std::istringstream file(
+      "6 3\n"
+      "man 1.000000 0.000000 0.000000 \n"
+      "woman 0.000000 2.000000 0.000000 \n"
+      "king 0.000000 0.000000 3.000000 \n"
+      "prince 0.000000 0.600000 0.800000 \n"
+      "queen -1.000000 1.000000 1.000000 \n"
+      "Queen 5.000000 5.000000 5.000000 \n");
+  const WordVectors v = read_vectors(text::istream_source(file, "royals.txt"));
+  const AnalogyResult r = evaluate_analogies(
+      v, parse(": family\nMan Woman King Queen\nman woman king prince\n"));
+  EXPECT_EQ(r.overall.correct, 1u);
+  EXPECT_EQ(r.overall.seen, 2u);
 }
 
 TEST(Analogy, NoPositiveScoreMeansNoAnswer) {

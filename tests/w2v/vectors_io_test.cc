@@ -179,6 +179,12 @@ TEST(VectorsIo, BinaryErrors) {
   expect_error("1 2\n" + std::string(2 << 20, 'x'), bin, 0, "at most 1 MiB");
 }
 
+TEST(VectorsIo, AbsurdHeaders) {
+  // A huge count is not allocated up front: the file simply turns out to be short.
+  expect_error("100000000000000 300\na 1\n", VectorFormat::word2vec_text, 2, "300 values");
+  expect_error("18446744073709551615 2\n", VectorFormat::word2vec_text, 1, "fit in memory");
+}
+
 TEST(VectorsIo, LargeValuesAndFormatNames) {
   const WordVectors v = read("1 3\nw 1e50 -1e50 1e-50\n");
   EXPECT_TRUE(std::isinf(v.values[0]) && v.values[0] > 0);

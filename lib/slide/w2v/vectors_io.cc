@@ -73,12 +73,15 @@ VectorFormat detect_format(Reader& reader, std::size_t dim) {
                                                                 : VectorFormat::word2vec_binary;
 }
 
-void reserve_rows(WordVectors& v, std::size_t count, std::size_t dim) {
-  // A corrupt header must not make us allocate terabytes up front: reserve a bounded amount and
-  // let the vectors grow as records arrive.
-  const std::size_t rows = std::min<std::size_t>(count, (std::size_t{64} << 20) / (4 * dim) + 1);
-  v.words.reserve(rows);
-  v.values.reserve(rows * dim);
+void reserve_rows(WordVectors& v, std::size_t rows, std::size_t dim, const std::string& name) {
+  if (rows > std::numeric_limits<std::size_t>::max() / 8 / dim) {
+    throw DataError(name, 1, "a header with a vector count and dimension that fit in memory");
+  }
+  // Reserve up to 256 MiB from the header's word: a corrupt header must not allocate terabytes
+  // (under ASan that aborts), and bigger files grow geometrically from there.
+  const std::size_t cap = (std::size_t{256} << 20) / (4 * dim) + 1;
+  v.words.reserve(std::min(rows, cap));
+  v.values.reserve(std::min(rows, cap) * dim);
 }
 
 void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t limit) {
@@ -294,7 +297,7 @@ WordVectors read_vectors(text::ByteSource source, const ReadVectorsOptions& opti
   parse_header(header, reader.name(), count, v.dim);
   const std::size_t limit =
       options.max_words == 0 ? count : std::min(count, options.max_words);
-  reserve_rows(v, limit, v.dim);
+  reserve_rows(v, limit, v.dim, reader.name());
   VectorFormat format = options.format;
   if (format == VectorFormat::automatic) format = detect_format(reader, v.dim);
   if (format == VectorFormat::word2vec_binary) {
