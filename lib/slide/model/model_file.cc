@@ -137,7 +137,7 @@ void SectionSink::write(const void* data, std::size_t size) {
   while (size >= buffer_.capacity()) {
     const std::size_t n = std::min(size, kWriteChunk);
     crc_ = crc32c(p, n, crc_);
-    file_.write(p, n);
+    file_.write(reinterpret_cast<const char*>(p), n);
     p += n;
     size -= n;
   }
@@ -147,7 +147,7 @@ void SectionSink::write(const void* data, std::size_t size) {
 void SectionSink::flush() {
   if (buffer_.empty()) return;
   crc_ = crc32c(buffer_.data(), buffer_.size(), crc_);
-  file_.write(buffer_.data(), buffer_.size());
+  file_.write(reinterpret_cast<const char*>(buffer_.data()), buffer_.size());
   buffer_.clear();
 }
 
@@ -166,7 +166,7 @@ const std::string& checked_output_path(const std::string& path) {
 ModelWriter::ModelWriter(std::string path, std::uint32_t kind)
     : path_(std::move(path)),
       kind_(kind),
-      file_(std::make_unique<AtomicOutputFile>(checked_output_path(path_))) {}
+      file_(io::open_output(checked_output_path(path_))) {}
 
 ModelWriter::~ModelWriter() = default;
 
@@ -226,14 +226,14 @@ void ModelWriter::commit() {
     const std::uint64_t table_end = header_size(count);
     // Placeholder for the header; it is rewritten once offsets, sizes and CRCs are known.
     std::vector<std::byte> header(table_end, std::byte{0});
-    file_->write(header.data(), header.size());
+    file_->write(reinterpret_cast<const char*>(header.data()), header.size());
 
     std::vector<std::byte> buffer;
     buffer.reserve(kSinkBufferSize);
     static constexpr std::byte kZeros[kPayloadAlignment] = {};
     for (Pending& pending : sections_) {
       const std::uint64_t offset = align_up(file_->position());
-      file_->write(kZeros, offset - file_->position());
+      file_->write(reinterpret_cast<const char*>(kZeros), offset - file_->position());
       SectionSink sink(*file_, buffer);
       if (pending.producer) {
         pending.producer(sink);
@@ -267,7 +267,7 @@ void ModelWriter::commit() {
     }
     const std::size_t crc_offset = kFixedHeaderSize + kTableEntrySize * count;
     put<std::uint32_t>(header, crc_offset, crc32c(header.data(), crc_offset));
-    file_->write_at(0, header.data(), header.size());
+    file_->write_at(0, reinterpret_cast<const char*>(header.data()), header.size());
     file_->commit();
   } catch (...) {
     file_->discard();

@@ -38,7 +38,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "slide/model/atomic_output_file.h"
+#include "slide/io/output.h"
 #include "slide/model/model_config.h"
 
 namespace slide::model {
@@ -104,18 +104,18 @@ class SectionSink {
 
  private:
   friend class ModelWriter;
-  SectionSink(AtomicOutputFile& file, std::vector<std::byte>& buffer)
+  SectionSink(io::OutputStream& file, std::vector<std::byte>& buffer)
       : file_(file), buffer_(buffer) {}
   void flush();
 
-  AtomicOutputFile& file_;
+  io::OutputStream& file_;
   std::vector<std::byte>& buffer_;  // capacity reserved by the writer; size() = pending bytes
   std::uint64_t size_ = 0;
   std::uint32_t crc_ = 0;
 };
 
 // Writes a model file atomically: nothing appears at `path` until commit() returns, and an
-// existing file there stays intact if anything fails (AtomicOutputFile). Sections are recorded by
+// existing file there stays intact if anything fails (io::open_output). Sections are recorded by
 // add*() and written, in order, by commit(), which computes each CRC32C as the bytes go out.
 class ModelWriter {
  public:
@@ -162,7 +162,7 @@ class ModelWriter {
 
   std::string path_;
   std::uint32_t kind_;
-  std::unique_ptr<AtomicOutputFile> file_;
+  std::unique_ptr<io::OutputStream> file_;
   std::vector<Pending> sections_;
   bool finished_ = false;
 };
