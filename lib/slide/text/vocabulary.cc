@@ -8,6 +8,7 @@
 
 #include "slide/core/error.h"
 #include "slide/text/chunk_reader.h"
+#include "slide/text/io_adapters.h"
 #include "slide/text/line_reader.h"
 #include "slide/text/tokenizer.h"
 
@@ -151,6 +152,23 @@ void save_vocab(const Vocabulary& vocabulary, const ByteSink& out) {
     }
   }
   out.write(buffer.data(), buffer.size());
+}
+
+Vocabulary learn_vocabulary_file(const std::string& path, const VocabularyOptions& options,
+                                 std::uint64_t* tokens_read) {
+  const auto in = io::open_input(path);
+  return learn_vocabulary(input_source(*in), options, tokens_read);
+}
+
+void save_vocab_file(const Vocabulary& vocabulary, const std::string& path) {
+  const auto out = io::open_output(path);
+  save_vocab(vocabulary, output_sink(*out));
+  out->commit();
+}
+
+Vocabulary read_vocab_file(const std::string& path, const VocabularyOptions& options) {
+  const auto in = io::open_input(path);
+  return read_vocab(input_source(*in), options);
 }
 
 void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::string& name) {

@@ -108,11 +108,16 @@ class VocabularyCounter {
 // Reads a whole corpus and counts it (word2vec's LearnVocabFromTrainFile, without its pruning).
 Vocabulary learn_vocabulary(ByteSource source, const VocabularyOptions& options,
                             std::uint64_t* tokens_read = nullptr);
+// The same from a path ("-": stdin; gzip, zstd, bzip2 and xz are detected and decompressed).
+Vocabulary learn_vocabulary_file(const std::string& path, const VocabularyOptions& options,
+                                 std::uint64_t* tokens_read = nullptr);
 
 // Writes "word count\n" per entry in id order (the sink throws if the output fails).
 void save_vocab(const Vocabulary& vocabulary, const ByteSink& out);
 // The same into an ostream, flushed; IoError naming `name` if it fails.
 void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::string& name);
+// To a path ("-": stdout), through a temporary file renamed into place when complete.
+void save_vocab_file(const Vocabulary& vocabulary, const std::string& path);
 
 // Reads a vocabulary file, then applies `options` as from_counts does (word2vec's -read-vocab
 // also re-sorts and applies -min-count). A "</s>" line may appear anywhere (it becomes id 0);
@@ -121,5 +126,6 @@ void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::stri
 // listed twice raise DataError(name, line, what was expected).
 Vocabulary read_vocab(ByteSource source, const VocabularyOptions& options);
 Vocabulary read_vocab(std::istream& in, const std::string& name, const VocabularyOptions& options);
+Vocabulary read_vocab_file(const std::string& path, const VocabularyOptions& options);
 
 }  // namespace slide::text

@@ -9,6 +9,7 @@
 
 #include "slide/core/error.h"
 #include "slide/simd/dispatch.h"
+#include "slide/text/io_adapters.h"
 #include "slide/text/line_reader.h"
 
 namespace slide::w2v {
@@ -53,6 +54,11 @@ std::size_t AnalogyQuestions::question_count() const {
 
 AnalogyQuestions read_analogy_questions(std::istream& in, const std::string& name) {
   return read_analogy_questions(text::istream_source(in, name));
+}
+
+AnalogyQuestions read_analogy_questions_file(const std::string& path) {
+  const auto in = io::open_input(path);
+  return read_analogy_questions(text::input_source(*in));
 }
 
 AnalogyQuestions read_analogy_questions(text::ByteSource source) {

@@ -53,6 +53,7 @@ struct AnalogyQuestions {
 // and a question before the first section, raise DataError(name, line, ...).
 AnalogyQuestions read_analogy_questions(text::ByteSource source);
 AnalogyQuestions read_analogy_questions(std::istream& in, const std::string& name);
+AnalogyQuestions read_analogy_questions_file(const std::string& path);  // "-": stdin
 
 struct AnalogyCounts {
   std::uint64_t correct = 0;

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "slide/core/error.h"
+#include "slide/text/io_adapters.h"
 #include "slide/text/line_reader.h"
 
 namespace slide::w2v {
@@ -46,6 +47,11 @@ std::string lower(std::string s) {
 
 std::vector<SimilarityPair> read_similarity_pairs(std::istream& in, const std::string& name) {
   return read_similarity_pairs(text::istream_source(in, name));
+}
+
+std::vector<SimilarityPair> read_similarity_pairs_file(const std::string& path) {
+  const auto in = io::open_input(path);
+  return read_similarity_pairs(text::input_source(*in));
 }
 
 std::vector<SimilarityPair> read_similarity_pairs(text::ByteSource source) {

@@ -30,6 +30,7 @@ struct SimilarityPair {
 
 std::vector<SimilarityPair> read_similarity_pairs(text::ByteSource source);
 std::vector<SimilarityPair> read_similarity_pairs(std::istream& in, const std::string& name);
+std::vector<SimilarityPair> read_similarity_pairs_file(const std::string& path);  // "-": stdin
 
 struct SimilarityOptions {
   bool lower_case_fallback = true;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "slide/core/error.h"
+#include "slide/text/io_adapters.h"
 #include "slide/text/line_reader.h"
 
 namespace slide::w2v {
@@ -286,6 +287,26 @@ void write_vectors(const WordVectors& vectors, VectorFormat format, std::ostream
   write_vectors(vectors, format, text::ostream_sink(out, name));
   out.flush();
   if (!out) throw IoError(name, "write error");
+}
+
+void write_vectors_file(const std::string& path, std::span<const std::string> words,
+                        const float* values, std::size_t dim, std::size_t stride,
+                        VectorFormat format) {
+  const auto out = io::open_output(path);
+  if (format == VectorFormat::word2vec_binary && out->is_terminal()) {
+    throw UsageError("refusing to write binary vectors to a terminal (" + out->name() + ")");
+  }
+  write_vectors(words, values, dim, stride, format, text::output_sink(*out));
+  out->commit();
+}
+
+void write_vectors_file(const std::string& path, const WordVectors& vectors, VectorFormat format) {
+  write_vectors_file(path, vectors.words, vectors.values.data(), vectors.dim, vectors.dim, format);
+}
+
+WordVectors read_vectors_file(const std::string& path, const ReadVectorsOptions& options) {
+  const auto in = io::open_input(path);
+  return read_vectors(text::input_source(*in), options);
 }
 
 WordVectors read_vectors(text::ByteSource source, const ReadVectorsOptions& options) {

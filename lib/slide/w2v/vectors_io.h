@@ -47,9 +47,18 @@ struct ReadVectorsOptions {
   std::size_t max_words = 0;
 };
 
+// To a path ("-": stdout) through a temporary file renamed into place when complete. Binary
+// output to a terminal is refused (UsageError).
+void write_vectors_file(const std::string& path, std::span<const std::string> words,
+                        const float* values, std::size_t dim, std::size_t stride,
+                        VectorFormat format);
+void write_vectors_file(const std::string& path, const WordVectors& vectors, VectorFormat format);
+
 // automatic: binary unless the bytes after the first word look like decimal numbers (digits,
 // signs, '.', 'e', nan/inf letters, blanks). Text and .vec are read the same way.
 WordVectors read_vectors(text::ByteSource source, const ReadVectorsOptions& options = {});
+// From a path ("-": stdin; compressed files are detected and decompressed).
+WordVectors read_vectors_file(const std::string& path, const ReadVectorsOptions& options = {});
 
 // Formatting helpers, exposed for tests and other writers. Each writes the text of one value
 // (without the trailing space) at out and returns the end; out needs 64 bytes.
