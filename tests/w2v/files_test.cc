@@ -39,9 +39,19 @@ class FilesTest : public ::testing::Test {
 };
 
 TEST_F(FilesTest, VocabularyOfCompressedWikiText) {
-  std::uint64_t tokens = 0;
+  std::uint64_t tokens = 0, calls = 0, last_bytes = 0, last_tokens = 0;
   const text::Vocabulary v = text::learn_vocabulary_file(
-      corpora("wikitext-2/valid.txt.zst"), {.min_count = 1, .max_size = 0}, &tokens);
+      corpora("wikitext-2/valid.txt.zst"), {.min_count = 1, .max_size = 0}, &tokens,
+      [&](std::uint64_t bytes, std::uint64_t tokens_so_far) {
+        ++calls;
+        EXPECT_GT(bytes, last_bytes);
+        EXPECT_GE(tokens_so_far, last_tokens);
+        last_bytes = bytes;
+        last_tokens = tokens_so_far;
+      });
+  EXPECT_EQ(calls, 2u);  // 1,121,681 bytes in 1 MiB chunks
+  EXPECT_EQ(last_bytes, 1121681u);
+  EXPECT_EQ(last_tokens, 217646u);
   // PROVENANCE.md: 213,886 whitespace tokens + 3,760 lines = 217,646 (the published count).
   EXPECT_EQ(tokens, 217646u);
   EXPECT_EQ(v.total_count(), 217646u);

@@ -127,11 +127,14 @@ Vocabulary VocabularyCounter::build(const VocabularyOptions& options) const {
 }
 
 Vocabulary learn_vocabulary(ByteSource source, const VocabularyOptions& options,
-                            std::uint64_t* tokens_read) {
+                            std::uint64_t* tokens_read, const VocabularyProgress& progress) {
   ChunkReader reader(std::move(source));
   VocabularyCounter counter;
   std::string_view chunk;
-  while (reader.next(chunk)) counter.add_text(chunk);
+  while (reader.next(chunk)) {
+    counter.add_text(chunk);
+    if (progress) progress(reader.bytes_read(), counter.tokens());
+  }
   if (tokens_read != nullptr) *tokens_read = counter.tokens();
   return counter.build(options);
 }
@@ -155,9 +158,9 @@ void save_vocab(const Vocabulary& vocabulary, const ByteSink& out) {
 }
 
 Vocabulary learn_vocabulary_file(const std::string& path, const VocabularyOptions& options,
-                                 std::uint64_t* tokens_read) {
+                                 std::uint64_t* tokens_read, const VocabularyProgress& progress) {
   const auto in = io::open_input(path);
-  return learn_vocabulary(input_source(*in), options, tokens_read);
+  return learn_vocabulary(input_source(*in), options, tokens_read, progress);
 }
 
 void save_vocab_file(const Vocabulary& vocabulary, const std::string& path) {

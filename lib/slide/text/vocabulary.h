@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <ostream>
 #include <string>
@@ -105,12 +106,19 @@ class VocabularyCounter {
   std::uint64_t tokens_ = 0;
 };
 
+// Called after each chunk (about 1 MiB) with the bytes and tokens read so far; may throw (e.g.
+// InterruptedError) to stop.
+using VocabularyProgress = std::function<void(std::uint64_t bytes, std::uint64_t tokens)>;
+
 // Reads a whole corpus and counts it (word2vec's LearnVocabFromTrainFile, without its pruning).
+// tokens_read, if given, receives the number of tokens ("</s>" included) before min-count.
 Vocabulary learn_vocabulary(ByteSource source, const VocabularyOptions& options,
-                            std::uint64_t* tokens_read = nullptr);
+                            std::uint64_t* tokens_read = nullptr,
+                            const VocabularyProgress& progress = {});
 // The same from a path ("-": stdin; gzip, zstd, bzip2 and xz are detected and decompressed).
 Vocabulary learn_vocabulary_file(const std::string& path, const VocabularyOptions& options,
-                                 std::uint64_t* tokens_read = nullptr);
+                                 std::uint64_t* tokens_read = nullptr,
+                                 const VocabularyProgress& progress = {});
 
 // Writes "word count\n" per entry in id order (the sink throws if the output fails).
 void save_vocab(const Vocabulary& vocabulary, const ByteSink& out);
