@@ -54,7 +54,8 @@ BENCHMARK(BM_FormatFixed6Snprintf);
 w2v::WordVectors random_vectors(std::size_t n, std::size_t dim) {
   w2v::WordVectors v;
   v.dim = dim;
-  for (std::size_t i = 0; i < n; ++i) v.words.push_back(std::string("word").append(std::to_string(i)));
+  for (std::size_t i = 0; i < n; ++i)
+    v.words.push_back(std::string("word").append(std::to_string(i)));
   v.values = random_floats(n * dim);
   return v;
 }
@@ -118,9 +119,8 @@ void BM_TokenizeAndLookUp(benchmark::State& state) {
       text::learn_vocabulary(text::istream_source(in, "bench"), {.min_count = 5, .max_size = 0});
   for (auto _ : state) {
     std::uint64_t known = 0;
-    text::for_each_token(corpus, [&](std::string_view w) {
-      known += vocab.find(w) != text::Vocabulary::kNotFound;
-    });
+    text::for_each_token(
+        corpus, [&](std::string_view w) { known += vocab.find(w) != text::Vocabulary::kNotFound; });
     benchmark::DoNotOptimize(known);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus.size()));

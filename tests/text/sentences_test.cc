@@ -64,38 +64,37 @@ TEST(Sentences, PipelineOverChunksIsBoundedAndMatchesSerial) {
     Totals totals;
   };
   oneapi::tbb::parallel_pipeline(
-      8,
-      oneapi::tbb::make_filter<void, std::shared_ptr<Chunk>>(
-          oneapi::tbb::filter_mode::serial_in_order,
-          [&](oneapi::tbb::flow_control& fc) {
-            auto chunk = std::make_shared<Chunk>();
-            if (!reader.next(chunk->text, &chunk->index)) {
-              fc.stop();
-              return std::shared_ptr<Chunk>();
-            }
-            return chunk;
-          }) &
-          oneapi::tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
-              oneapi::tbb::filter_mode::parallel,
-              [&](std::shared_ptr<Chunk> chunk) {
-                std::vector<std::uint32_t> local;
-                chunk->totals.known = for_each_sentence(
-                    chunk->text, vocab, 1000, local, [&](std::span<const std::uint32_t> s) {
-                      ++chunk->totals.sentences;
-                      chunk->totals.words += s.size();
-                      chunk->totals.longest = std::max(chunk->totals.longest, s.size());
-                    });
-                return chunk;
-              }) &
-          oneapi::tbb::make_filter<std::shared_ptr<Chunk>, void>(
-              oneapi::tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Chunk> chunk) {
-                EXPECT_EQ(chunk->index, expected_index++);
-                EXPECT_LE(chunk->text.size(), 4096u);
-                piped.known += chunk->totals.known;
-                piped.sentences += chunk->totals.sentences;
-                piped.words += chunk->totals.words;
-                piped.longest = std::max(piped.longest, chunk->totals.longest);
-              }));
+      8, oneapi::tbb::make_filter<void, std::shared_ptr<Chunk>>(
+             oneapi::tbb::filter_mode::serial_in_order,
+             [&](oneapi::tbb::flow_control& fc) {
+               auto chunk = std::make_shared<Chunk>();
+               if (!reader.next(chunk->text, &chunk->index)) {
+                 fc.stop();
+                 return std::shared_ptr<Chunk>();
+               }
+               return chunk;
+             }) &
+             oneapi::tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
+                 oneapi::tbb::filter_mode::parallel,
+                 [&](std::shared_ptr<Chunk> chunk) {
+                   std::vector<std::uint32_t> local;
+                   chunk->totals.known = for_each_sentence(
+                       chunk->text, vocab, 1000, local, [&](std::span<const std::uint32_t> s) {
+                         ++chunk->totals.sentences;
+                         chunk->totals.words += s.size();
+                         chunk->totals.longest = std::max(chunk->totals.longest, s.size());
+                       });
+                   return chunk;
+                 }) &
+             oneapi::tbb::make_filter<std::shared_ptr<Chunk>, void>(
+                 oneapi::tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Chunk> chunk) {
+                   EXPECT_EQ(chunk->index, expected_index++);
+                   EXPECT_LE(chunk->text.size(), 4096u);
+                   piped.known += chunk->totals.known;
+                   piped.sentences += chunk->totals.sentences;
+                   piped.words += chunk->totals.words;
+                   piped.longest = std::max(piped.longest, chunk->totals.longest);
+                 }));
   // Same tokens; chunk ends cut extra sentences, never longer ones.
   EXPECT_EQ(piped.known, serial.known);
   EXPECT_EQ(piped.words, serial.words);

@@ -144,8 +144,8 @@ TEST(ChunkReader, ChunkSizesBoundedAndStreamUnchanged) {
   for (std::uint32_t seed = 1; seed <= 5; ++seed) {
     const std::string corpus = random_corpus(seed, 2000);
     const auto expected = tokens_of(corpus);
-    for (std::size_t chunk : {std::size_t{1}, std::size_t{300}, std::size_t{4096},
-                              std::size_t{1} << 20}) {
+    for (std::size_t chunk :
+         {std::size_t{1}, std::size_t{300}, std::size_t{4096}, std::size_t{1} << 20}) {
       std::size_t largest = 0;
       EXPECT_EQ(chunked_tokens(corpus, chunk, {65536}, &largest), expected);
       EXPECT_LE(largest, std::max(chunk, ChunkReader::kMinChunkBytes));

@@ -133,9 +133,9 @@ TEST(Vocabulary, SubsamplingBitsMatchWord2vecTypes) {
     const float real_sample = static_cast<float>(sample);
     for (std::uint32_t id = 1; id < v.size(); ++id) {
       const long long cn = static_cast<long long>(v.count(id));
-      const float ran = static_cast<float>(
-          (::sqrt(static_cast<double>(cn / (real_sample * train_words))) + 1) *
-          (real_sample * train_words) / cn);
+      const float ran =
+          static_cast<float>((::sqrt(static_cast<double>(cn / (real_sample * train_words))) + 1) *
+                             (real_sample * train_words) / cn);
       EXPECT_EQ(keep[id], ran) << v.word(id) << " sample " << sample;
     }
   }

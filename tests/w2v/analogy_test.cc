@@ -31,11 +31,11 @@ AnalogyQuestions parse(const std::string& text) {
 TEST(Analogy, HandBuiltAnswers) {
   const auto questions = parse(
       ": family\n"
-      "Man Woman King Queen\n"     // right (case-insensitive)
-      "man woman king prince\n"    // wrong: queen is predicted
-      "man woman king emperor\n"   // skipped: emperor has no vector
+      "Man Woman King Queen\n"    // right (case-insensitive)
+      "man woman king prince\n"   // wrong: queen is predicted
+      "man woman king emperor\n"  // skipped: emperor has no vector
       ": other\n"
-      "woman man queen king\n"     // (1,-1,0) + queen/|queen| -> king scores .577, prince .208
+      "woman man queen king\n"  // (1,-1,0) + queen/|queen| -> king scores .577, prince .208
       "\n");
   AnalogyOptions options;
   options.semantic_sections = 1;
@@ -86,8 +86,8 @@ TEST(Analogy, FromAVectorFile) {
       "queen -1.000000 1.000000 1.000000 \n"
       "Queen 5.000000 5.000000 5.000000 \n");
   const WordVectors v = read_vectors(text::istream_source(file, "royals.txt"));
-  const AnalogyResult r = evaluate_analogies(
-      v, parse(": family\nMan Woman King Queen\nman woman king prince\n"));
+  const AnalogyResult r =
+      evaluate_analogies(v, parse(": family\nMan Woman King Queen\nman woman king prince\n"));
   EXPECT_EQ(r.overall.correct, 1u);
   EXPECT_EQ(r.overall.seen, 2u);
 }

@@ -86,9 +86,9 @@ TEST_F(FilesTest, VectorFilesRoundTripAtomically) {
     EXPECT_EQ(back.words, v.words);
     EXPECT_EQ(back.values, v.values);  // all exactly representable in every format
   }
-  EXPECT_THROW(w2v::write_vectors_file(path("no/such/dir/v.txt"), v,
-                                       w2v::VectorFormat::word2vec_text),
-               OutputCreateError);
+  EXPECT_THROW(
+      w2v::write_vectors_file(path("no/such/dir/v.txt"), v, w2v::VectorFormat::word2vec_text),
+      OutputCreateError);
   // Only the finished files are there: no temporaries left behind.
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_)) ++files;

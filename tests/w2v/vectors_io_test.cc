@@ -131,7 +131,8 @@ TEST(VectorsIo, TextToleratesCrlfTrailingBlanksAndNoFinalNewline) {
 }
 
 TEST(VectorsIo, MaxWordsStopsEarly) {
-  const WordVectors v = read(write(tiny(), VectorFormat::word2vec_binary), VectorFormat::automatic, 2);
+  const WordVectors v =
+      read(write(tiny(), VectorFormat::word2vec_binary), VectorFormat::automatic, 2);
   EXPECT_EQ(v.size(), 2u);
   // The remaining lines are not even looked at.
   EXPECT_EQ(read("3 1\na 1\nb 2\ngarbage here\n", VectorFormat::word2vec_text, 2).size(), 2u);

@@ -17,7 +17,9 @@ namespace slide::text {
 inline constexpr std::size_t kMaxWordBytes = 100;
 inline constexpr std::string_view kEndOfSentence = "</s>";
 
-inline constexpr bool is_separator(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+inline constexpr bool is_separator(char c) {
+  return c == ' ' || c == '\t' || c == '\n';
+}
 
 // Length of `word` after truncation to kMaxWordBytes on a UTF-8 boundary. Only the first
 // kMaxWordBytes + 1 bytes are looked at, so a prefix of that length truncates the same way as the

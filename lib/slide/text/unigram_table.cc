@@ -64,8 +64,8 @@ double UnigramSampler::probability(std::uint32_t id) const {
   double p = 0;
   const double n = static_cast<double>(size_);
   for (std::uint32_t c = 0; c < entries_.size(); ++c) {
-    const double keep = (entries_[c].threshold + (entries_[c].threshold == 0xFFFFFFFFu ? 1.0 : 0.0)) /
-                        4294967296.0;
+    const double keep =
+        (entries_[c].threshold + (entries_[c].threshold == 0xFFFFFFFFu ? 1.0 : 0.0)) / 4294967296.0;
     if (c == id) p += keep / n;
     if (entries_[c].alias == id && c != id) p += (1.0 - keep) / n;
   }

@@ -1,11 +1,11 @@
 #pragma once
 
-// Negative sampling distribution: id i is drawn with probability count_i^power / sum_j count_j^power
-// (word2vec's unigram^0.75 table). word2vec.c fills a table of 1e8 ints (400 MB) and indexes it
-// with random bits, which quantises the probabilities to multiples of 1e-8. We use Vose's alias
-// method instead: one 8-byte entry per word, O(1) per draw, two memory reads, and probabilities
-// exact up to the 32-bit coin. Like word2vec, every id takes part ("</s>" included, with its
-// count); ids with count 0 are never drawn.
+// Negative sampling distribution: id i is drawn with probability count_i^power / sum_j
+// count_j^power (word2vec's unigram^0.75 table). word2vec.c fills a table of 1e8 ints (400 MB) and
+// indexes it with random bits, which quantises the probabilities to multiples of 1e-8. We use
+// Vose's alias method instead: one 8-byte entry per word, O(1) per draw, two memory reads, and
+// probabilities exact up to the 32-bit coin. Like word2vec, every id takes part ("</s>" included,
+// with its count); ids with count 0 are never drawn.
 
 #include <cstddef>
 #include <cstdint>

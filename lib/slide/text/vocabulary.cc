@@ -21,7 +21,9 @@ std::uint64_t hash_word(std::string_view word) noexcept {
 
 }  // namespace
 
-Vocabulary::Vocabulary() : words_{std::string(kEndOfSentence)}, counts_{0} { build_index(); }
+Vocabulary::Vocabulary() : words_{std::string(kEndOfSentence)}, counts_{0} {
+  build_index();
+}
 
 Vocabulary Vocabulary::from_counts(std::vector<std::pair<std::string, std::uint64_t>> entries,
                                    const VocabularyOptions& options) {
@@ -203,9 +205,9 @@ Vocabulary read_vocab(ByteSource source, const VocabularyOptions& options) {
         std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
     if (count_text.empty() || parsed.ec != std::errc() ||
         parsed.ptr != count_text.data() + count_text.size()) {
-      throw DataError(name, line_number, space + 2,
-                      "a non-negative decimal count after the word, got '" +
-                          std::string(count_text) + "'");
+      throw DataError(
+          name, line_number, space + 2,
+          "a non-negative decimal count after the word, got '" + std::string(count_text) + "'");
     }
     auto [it, inserted] = first_line.emplace(std::string(word), line_number);
     if (!inserted) {
@@ -218,8 +220,7 @@ Vocabulary read_vocab(ByteSource source, const VocabularyOptions& options) {
   return Vocabulary::from_counts(std::move(entries), options);
 }
 
-Vocabulary read_vocab(std::istream& in, const std::string& name,
-                      const VocabularyOptions& options) {
+Vocabulary read_vocab(std::istream& in, const std::string& name, const VocabularyOptions& options) {
   return read_vocab(istream_source(in, name), options);
 }
 

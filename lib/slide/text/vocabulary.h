@@ -9,7 +9,8 @@
 //     max_size entries ("</s>" included) with the highest counts;
 //   - total_count() is the sum of the counts of the kept entries ("</s>" included), word2vec's
 //     train_words.
-// Vocabulary files are word2vec's -save-vocab format: one "word count\n" line per entry, in id order.
+// Vocabulary files are word2vec's -save-vocab format: one "word count\n" line per entry, in id
+// order.
 
 #include <cstddef>
 #include <cstdint>

@@ -26,7 +26,9 @@ std::string upper(std::string s) {
   return s;
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> fields;
@@ -81,9 +83,9 @@ AnalogyQuestions read_analogy_questions(text::ByteSource source) {
       continue;
     }
     if (fields.size() != 4) {
-      throw DataError(name, line_number,
-                      "a question of 4 words 'A B C D', got " + std::to_string(fields.size()) +
-                          " words");
+      throw DataError(
+          name, line_number,
+          "a question of 4 words 'A B C D', got " + std::to_string(fields.size()) + " words");
     }
     if (result.sections.empty()) {
       throw DataError(name, line_number, "a ': section' line before the first question");

@@ -81,7 +81,6 @@ AnalogyResult evaluate_analogies(const WordVectors& vectors, const AnalogyQuesti
 // "ACCURACY TOP1: ..." plus the running "Total accuracy: ... Semantic ... Syntactic ..." line,
 // then "Questions seen / total: ...". Its quirks are kept: an empty section shows "(0 / 1)", and
 // a 0/0 ratio prints "-nan" as glibc does on x86-64.
-std::string compute_accuracy_report(const AnalogyResult& result,
-                                    std::size_t semantic_sections = 5);
+std::string compute_accuracy_report(const AnalogyResult& result, std::size_t semantic_sections = 5);
 
 }  // namespace slide::w2v

@@ -35,8 +35,8 @@ std::vector<Neighbor> NearestNeighbors::nearest(const float* query, std::size_t 
   return all;
 }
 
-NearestNeighbors::WordsResult NearestNeighbors::nearest_to_words(
-    std::span<const std::string> words, std::size_t k) const {
+NearestNeighbors::WordsResult NearestNeighbors::nearest_to_words(std::span<const std::string> words,
+                                                                 std::size_t k) const {
   WordsResult result;
   std::vector<std::uint32_t> ids;
   std::vector<float> query(unit_.dim, 0.0f);

@@ -28,7 +28,9 @@ void flush(std::string& buffer, const text::ByteSink& out) {
 
 using Reader = text::LineReader;
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 // Parses "V D" with optional blanks around.
 void parse_header(const std::string& line, const std::string& name, std::size_t& count,
@@ -71,7 +73,7 @@ VectorFormat detect_format(Reader& reader, std::size_t dim) {
   if (i >= avail || p[i] != ' ') return VectorFormat::word2vec_text;  // no values: let it fail
   ++i;
   return looks_like_text(p + i, std::min(avail - i, 4 * dim)) ? VectorFormat::word2vec_text
-                                                                : VectorFormat::word2vec_binary;
+                                                              : VectorFormat::word2vec_binary;
 }
 
 void reserve_rows(WordVectors& v, std::size_t rows, std::size_t dim, const std::string& name) {
@@ -121,7 +123,7 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
         // that 1e50 reads as inf and 1e-50 as 0 rather than failing.
         double wide = 0;
         r = std::from_chars(p, end, wide);
-        row[got] = wide > 3.5e38 ? std::numeric_limits<float>::infinity()
+        row[got] = wide > 3.5e38    ? std::numeric_limits<float>::infinity()
                    : wide < -3.5e38 ? -std::numeric_limits<float>::infinity()
                                     : static_cast<float>(wide);
       }
@@ -177,9 +179,10 @@ void read_binary(Reader& reader, WordVectors& v, std::size_t count, std::size_t 
       word.append(p, take);
       reader.skip(take);
       if (word.size() > kMaxBinaryWordBytes) {
-        throw DataError(name, 0, "a word of at most 1 MiB before vector " +
-                                     std::to_string(record + 1) + " at byte " +
-                                     std::to_string(reader.offset()) + " (not a vector file?)");
+        throw DataError(name, 0,
+                        "a word of at most 1 MiB before vector " + std::to_string(record + 1) +
+                            " at byte " + std::to_string(reader.offset()) +
+                            " (not a vector file?)");
       }
       if (space != nullptr) {
         reader.skip(1);
@@ -212,10 +215,14 @@ void read_binary(Reader& reader, WordVectors& v, std::size_t count, std::size_t 
 
 const char* vector_format_name(VectorFormat format) {
   switch (format) {
-    case VectorFormat::word2vec_text: return "w2v-text";
-    case VectorFormat::word2vec_binary: return "w2v-bin";
-    case VectorFormat::fasttext_vec: return "vec";
-    case VectorFormat::automatic: return "auto";
+    case VectorFormat::word2vec_text:
+      return "w2v-text";
+    case VectorFormat::word2vec_binary:
+      return "w2v-bin";
+    case VectorFormat::fasttext_vec:
+      return "vec";
+    case VectorFormat::automatic:
+      return "auto";
   }
   return "?";
 }
@@ -316,8 +323,7 @@ WordVectors read_vectors(text::ByteSource source, const ReadVectorsOptions& opti
   WordVectors v;
   std::size_t count = 0;
   parse_header(header, reader.name(), count, v.dim);
-  const std::size_t limit =
-      options.max_words == 0 ? count : std::min(count, options.max_words);
+  const std::size_t limit = options.max_words == 0 ? count : std::min(count, options.max_words);
   reserve_rows(v, limit, v.dim, reader.name());
   VectorFormat format = options.format;
   if (format == VectorFormat::automatic) format = detect_format(reader, v.dim);
