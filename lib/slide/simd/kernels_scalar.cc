@@ -1,5 +1,12 @@
-// Placeholder until the kernel layer lands: plain loops, used for every set.
+// The reference kernel set: plain loops, one accumulator, no instruction-set flags. The tests check
+// every other set against float64 and use this one as the readable statement of what each kernel
+// computes. It is compiled for baseline x86-64 without -ffast-math. What GCC 12 -O3 made of it
+// (objdump): the dot-product loops compute four products at a time with SSE2 mulps but add them
+// one by one in order (addss, a single dependency chain), since float addition is not
+// associative; axpy and scale are fully vectorised to SSE2 (mulps/addps); exp calls floor() in
+// libm (no SSE4.1 roundps at baseline), which makes it slow, but it is the reference.
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "slide/simd/kernel_tables.h"
@@ -12,91 +19,152 @@ float dot(const float* a, const float* b, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) s += a[i] * b[i];
   return s;
 }
+
 void axpy(float alpha, const float* x, float* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
 }
+
 void scale(float alpha, float* x, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) x[i] *= alpha;
 }
-float sparse_dot(const std::uint32_t* index, const float* value, std::size_t nnz, const float* d) {
+
+float sparse_dot(const std::uint32_t* index, const float* value, std::size_t nnz,
+                 const float* dense) {
   float s = 0;
-  for (std::size_t i = 0; i < nnz; ++i) s += value[i] * d[index[i]];
+  for (std::size_t i = 0; i < nnz; ++i) s += value[i] * dense[index[i]];
   return s;
 }
+
 void sparse_axpy(float alpha, const std::uint32_t* index, const float* value, std::size_t nnz,
-                 float* d) {
-  for (std::size_t i = 0; i < nnz; ++i) d[index[i]] += alpha * value[i];
+                 float* dense) {
+  for (std::size_t i = 0; i < nnz; ++i) dense[index[i]] += alpha * value[i];
 }
+
 void dot_rows(const float* x, const float* rows, std::size_t stride, const std::uint32_t* ids,
               std::size_t count, std::size_t n, float* out) {
-  for (std::size_t i = 0; i < count; ++i) out[i] = dot(x, rows + ids[i] * stride, n);
+  for (std::size_t i = 0; i < count; ++i) out[i] = dot(x, rows + std::size_t{ids[i]} * stride, n);
 }
+
 float to_f32(bf16 h) {
-  std::uint32_t bits = std::uint32_t{h} << 16;
+  const std::uint32_t bits = std::uint32_t{h} << 16;
   float f;
-  std::memcpy(&f, &bits, 4);
+  std::memcpy(&f, &bits, sizeof f);
   return f;
 }
+
+// Round to nearest, ties to even, on the bit pattern: adding 0x7FFF plus the lowest kept bit
+// carries into the kept half exactly when the dropped half is above the tie, or at the tie with an
+// odd kept half. Overflow of the largest finite values carries into the exponent and gives inf,
+// as IEEE rounding does. NaN is made quiet (bit 6 of the kept half) so that truncating a
+// signalling NaN whose payload lives only in the dropped bits cannot turn it into inf.
 bf16 to_bf16(float f) {
   std::uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  if (std::isnan(f)) return bf16((bits >> 16) | 0x40);
-  bits += 0x7FFF + ((bits >> 16) & 1);
-  return bf16(bits >> 16);
+  std::memcpy(&bits, &f, sizeof bits);
+  if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<bf16>((bits >> 16) | 0x40u);
+  bits += 0x7FFFu + ((bits >> 16) & 1u);
+  return static_cast<bf16>(bits >> 16);
 }
+
 void f32_to_bf16(const float* in, bf16* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = to_bf16(in[i]);
 }
+
 void bf16_to_f32(const bf16* in, float* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = to_f32(in[i]);
 }
+
 float dot_bf16(const bf16* a, const bf16* b, std::size_t n) {
   float s = 0;
   for (std::size_t i = 0; i < n; ++i) s += to_f32(a[i]) * to_f32(b[i]);
   return s;
 }
+
 void dot_rows_bf16(const bf16* x, const bf16* rows, std::size_t stride, const std::uint32_t* ids,
                    std::size_t count, std::size_t n, float* out) {
-  for (std::size_t i = 0; i < count; ++i) out[i] = dot_bf16(x, rows + ids[i] * stride, n);
+  for (std::size_t i = 0; i < count; ++i) {
+    out[i] = dot_bf16(x, rows + std::size_t{ids[i]} * stride, n);
+  }
 }
+
+// The exp shared (as an algorithm, not as code) by every set: x = n ln2 + r with |r| <= ln2/2
+// (Cody-Waite: ln2 split so that n * kLn2Hi is exact), exp(r) = 1 + r + r^2 P(r) with the degree-5
+// minimax P of Cephes expf, and 2^n added to the exponent bits. Inputs are clamped first so that
+// the result is always a normal float; the ends are patched afterwards.
+constexpr float kExpHi = 88.7f;   // above: +inf
+constexpr float kExpLo = -87.3f;  // below: 0 (exp(-87.3) is still a normal float)
+constexpr float kLog2e = 1.44269504088896341f;
+constexpr float kLn2Hi = 0.693359375f;
+constexpr float kLn2Lo = -2.12194440e-4f;
+constexpr float kP0 = 1.9875691500e-4f, kP1 = 1.3981999507e-3f, kP2 = 8.3334519073e-3f,
+                kP3 = 4.1665795894e-2f, kP4 = 1.6666665459e-1f, kP5 = 5.0000001201e-1f;
+
+float exp_one(float x) {
+  if (std::isnan(x)) return x;
+  if (x > kExpHi) return HUGE_VALF;
+  if (x < kExpLo) return 0.0f;
+  const float fn = std::floor(x * kLog2e + 0.5f);
+  float r = x - fn * kLn2Hi;
+  r = r - fn * kLn2Lo;
+  float p = kP0;
+  p = p * r + kP1;
+  p = p * r + kP2;
+  p = p * r + kP3;
+  p = p * r + kP4;
+  p = p * r + kP5;
+  const float e = (p * r) * r + r + 1.0f;
+  std::uint32_t bits;
+  std::memcpy(&bits, &e, sizeof bits);
+  bits += static_cast<std::uint32_t>(static_cast<std::int32_t>(fn)) << 23;
+  float y;
+  std::memcpy(&y, &bits, sizeof y);
+  return y;
+}
+
 void exp_kernel(const float* x, float* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] = std::exp(x[i]);
+  for (std::size_t i = 0; i < n; ++i) y[i] = exp_one(x[i]);
 }
+
 void softmax(float* x, std::size_t n) {
   if (n == 0) return;
   float m = x[0];
-  for (std::size_t i = 1; i < n; ++i) m = std::max(m, x[i]);
+  for (std::size_t i = 1; i < n; ++i) m = x[i] > m ? x[i] : m;
   float s = 0;
-  for (std::size_t i = 0; i < n; ++i) s += (x[i] = std::exp(x[i] - m));
-  for (std::size_t i = 0; i < n; ++i) x[i] /= s;
+  for (std::size_t i = 0; i < n; ++i) s += (x[i] = exp_one(x[i] - m));
+  const float inv = 1.0f / s;
+  for (std::size_t i = 0; i < n; ++i) x[i] *= inv;
 }
+
 void adam_step(float* w, float* m, float* v, const float* g, std::size_t n, const AdamParams& p) {
+  const float c1 = 1.0f - p.beta1, c2 = 1.0f - p.beta2;
   for (std::size_t i = 0; i < n; ++i) {
-    m[i] = p.beta1 * m[i] + (1 - p.beta1) * g[i];
-    v[i] = p.beta2 * v[i] + (1 - p.beta2) * g[i] * g[i];
+    m[i] = p.beta1 * m[i] + c1 * g[i];
+    v[i] = p.beta2 * v[i] + c2 * (g[i] * g[i]);
     w[i] -= p.learning_rate * m[i] / (std::sqrt(v[i]) + p.epsilon);
   }
 }
+
 void gemm_nt(const float* a, std::size_t lda, const float* b, std::size_t ldb, float* c,
              std::size_t ldc, std::size_t m, std::size_t n, std::size_t k) {
-  for (std::size_t i = 0; i < m; ++i)
+  for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = dot(a + i * lda, b + j * ldb, k);
+  }
 }
+
 void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb, float* c,
                   std::size_t ldc, std::size_t m, std::size_t n, std::size_t k) {
-  for (std::size_t i = 0; i < m; ++i)
+  for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = dot_bf16(a + i * lda, b + j * ldb, k);
+  }
 }
 
-constexpr Kernels kScalar{"scalar", dot, axpy, scale, sparse_dot, sparse_axpy, dot_rows,
-                          dot_rows_bf16, f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel,
-                          adam_step, gemm_nt, gemm_nt_bf16};
+constexpr Kernels kScalar{
+    "scalar",    dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
+    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16};
+
 }  // namespace
 
-const Kernels& scalar_kernels() { return kScalar; }
-const Kernels& avx2_kernels() { return kScalar; }
-const Kernels& avx512_kernels() { return kScalar; }
-const Kernels& avx512_bf16_kernels() { return kScalar; }
-const Kernels& amx_kernels() { return kScalar; }
+const Kernels& scalar_kernels() {
+  return kScalar;
+}
 
 }  // namespace slide::simd

@@ -1,0 +1,116 @@
+#pragma once
+
+// Helpers shared by the AVX-512 translation units (kernels_avx512.cc, kernels_avx512_bf16.cc,
+// kernels_amx.cc), which alone may include this header: it needs their -mavx512* flags. Everything
+// is in an anonymous namespace, so each of those TUs gets its own internal-linkage copy and the
+// linker can never hand one of them to code compiled for a smaller instruction set (ANCHORS.md §7).
+// For the same reason these TUs instantiate no std templates (no std::min, std::vector, ...).
+
+// GCC 12's avx512*intrin.h initialise their "undefined" vectors from themselves, which
+// -Wuninitialized reports at every inlined use (GCC PR 105593, fixed in GCC 13). Silenced for the
+// header's own lines only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+
+#include <cstddef>
+#include <cstdint>
+
+namespace slide::simd {
+namespace {  // NOLINT(google-build-namespaces): internal linkage per ISA TU is the point.
+
+// Not std::min: a std template instantiated here would be an external (COMDAT) symbol compiled
+// with AVX-512 flags that the linker may pick for the whole program.
+inline std::size_t min_size(std::size_t a, std::size_t b) {
+  return a < b ? a : b;
+}
+
+inline __mmask16 tail_mask16(std::size_t r) {
+  return static_cast<__mmask16>((1u << r) - 1u);  // r < 16
+}
+inline __mmask32 tail_mask32(std::size_t r) {
+  return static_cast<__mmask32>((std::uint64_t{1} << r) - 1u);  // r < 32
+}
+
+// 16 vectors -> one vector whose lane t is the sum of the lanes of v[t]: a transpose-and-add tree
+// (4 levels of shuffle+add, 30 shuffles and 15 adds instead of 16 full horizontal reductions).
+inline __m512 reduce16(const __m512 v[16]) {
+  __m512 s[8];
+  for (int i = 0; i < 8; ++i) {
+    // lanes 0-1: v[2i] halves summed, lanes 2-3: v[2i+1]
+    s[i] = _mm512_add_ps(_mm512_shuffle_f32x4(v[2 * i], v[2 * i + 1], _MM_SHUFFLE(1, 0, 1, 0)),
+                         _mm512_shuffle_f32x4(v[2 * i], v[2 * i + 1], _MM_SHUFFLE(3, 2, 3, 2)));
+  }
+  __m512 u[4];
+  for (int j = 0; j < 4; ++j) {
+    // 128-bit lane L: 4 partial sums of v[4j+L]
+    u[j] = _mm512_add_ps(_mm512_shuffle_f32x4(s[2 * j], s[2 * j + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_f32x4(s[2 * j], s[2 * j + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+  }
+  __m512 w[2];
+  for (int h = 0; h < 2; ++h) {
+    // lane L: 2 partials of v[8h+L], then 2 of v[8h+4+L]
+    w[h] = _mm512_add_ps(_mm512_shuffle_ps(u[2 * h], u[2 * h + 1], _MM_SHUFFLE(1, 0, 1, 0)),
+                         _mm512_shuffle_ps(u[2 * h], u[2 * h + 1], _MM_SHUFFLE(3, 2, 3, 2)));
+  }
+  // lane L: v[L], v[4+L], v[8+L], v[12+L]; element 4L+q holds v[4q+L].
+  const __m512 z = _mm512_add_ps(_mm512_shuffle_ps(w[0], w[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                 _mm512_shuffle_ps(w[0], w[1], _MM_SHUFFLE(3, 1, 3, 1)));
+  const __m512i order =
+      _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);  // t -> 4(t%4)+t/4
+  return _mm512_permutexvar_ps(order, z);
+}
+
+// The exp of kernels_scalar.cc, 16 lanes at a time (see the comment there).
+inline __m512 exp16(__m512 x) {
+  const __m512 hi = _mm512_set1_ps(88.7f), lo = _mm512_set1_ps(-87.3f);
+  const __mmask16 is_nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+  const __mmask16 above = _mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ);
+  const __mmask16 below = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
+  const __m512 xc = _mm512_min_ps(_mm512_max_ps(x, lo), hi);
+  const __m512 fn = _mm512_roundscale_ps(
+      _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(0.5f)),
+      _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(0.693359375f), xc);
+  r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  __m512 e = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r);
+  e = _mm512_add_ps(e, _mm512_set1_ps(1.0f));
+  const __m512i pow2 = _mm512_slli_epi32(_mm512_cvtps_epi32(fn), 23);
+  __m512 y = _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(e), pow2));
+  y = _mm512_mask_mov_ps(y, above, _mm512_set1_ps(__builtin_huge_valf()));
+  y = _mm512_maskz_mov_ps(static_cast<__mmask16>(~below), y);
+  return _mm512_mask_mov_ps(y, is_nan, x);
+}
+
+// float -> bfloat16 by integer rounding (nearest, ties to even; NaN made quiet), as the scalar set.
+inline __m256i bf16_round16(__m512 f) {
+  const __m512i bits = _mm512_castps_si512(f);
+  const __m512i high = _mm512_srli_epi32(bits, 16);
+  const __m512i bias =
+      _mm512_add_epi32(_mm512_set1_epi32(0x7FFF), _mm512_and_si512(high, _mm512_set1_epi32(1)));
+  __m512i r = _mm512_srli_epi32(_mm512_add_epi32(bits, bias), 16);
+  const __mmask16 is_nan = _mm512_cmp_ps_mask(f, f, _CMP_UNORD_Q);
+  r = _mm512_mask_mov_epi32(r, is_nan, _mm512_or_si512(high, _mm512_set1_epi32(0x40)));
+  return _mm512_cvtepi32_epi16(r);
+}
+
+inline __m512 bf16_widen16(__m256i h) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+inline void prefetch_row(const void* row, std::size_t bytes) {
+  const char* p = static_cast<const char*>(row);
+  for (std::size_t off = 0; off < bytes; off += 64) _mm_prefetch(p + off, _MM_HINT_T0);
+  if (bytes) _mm_prefetch(p + bytes - 1, _MM_HINT_T0);
+}
+
+}  // namespace
+}  // namespace slide::simd
