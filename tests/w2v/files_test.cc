@@ -95,6 +95,28 @@ TEST_F(FilesTest, VectorFilesRoundTripAtomically) {
   EXPECT_EQ(files, 3u);
 }
 
+TEST_F(FilesTest, ComputeAccuracyFromFiles) {
+  // king - man + woman = queen's direction; with only the first 4 vectors read, queen is gone.
+  w2v::WordVectors v;
+  v.dim = 3;
+  v.words = {"man", "woman", "king", "prince", "queen"};
+  v.values = {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0.6f, 0.8f, -1, 1, 1};
+  const std::string vectors = path("royals.bin");
+  w2v::write_vectors_file(vectors, v, w2v::VectorFormat::word2vec_binary);
+  const std::string questions = path("q.txt");
+  std::ofstream(questions) << ": family\nMan Woman King Queen\nman woman king prince\n";
+  w2v::AnalogyOptions options;
+  options.restrict_vocab = 0;
+  const w2v::AnalogyResult all = w2v::compute_accuracy(vectors, questions, options);
+  EXPECT_EQ(all.overall.seen, 2u);
+  EXPECT_EQ(all.overall.correct, 1u);
+  options.restrict_vocab = 4;
+  const w2v::AnalogyResult first4 = w2v::compute_accuracy(vectors, questions, options);
+  EXPECT_EQ(first4.overall.seen, 1u);
+  EXPECT_EQ(first4.overall.correct, 1u);  // prince is the best left
+  EXPECT_EQ(first4.total, 2u);
+}
+
 TEST_F(FilesTest, EvaluationFilesByPath) {
   const auto q = w2v::read_analogy_questions_file(corpora("word2vec-eval/questions-words.txt"));
   EXPECT_EQ(q.question_count(), 19544u);

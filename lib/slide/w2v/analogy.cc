@@ -11,6 +11,7 @@
 #include "slide/simd/dispatch.h"
 #include "slide/text/io_adapters.h"
 #include "slide/text/line_reader.h"
+#include "slide/w2v/vectors_io.h"
 
 namespace slide::w2v {
 namespace {
@@ -199,6 +200,14 @@ AnalogyResult evaluate_analogies(const WordVectors& vectors, const AnalogyQuesti
     }
   }
   return result;
+}
+
+AnalogyResult compute_accuracy(const std::string& vectors_path, const std::string& questions_path,
+                               const AnalogyOptions& options) {
+  ReadVectorsOptions read_options;
+  read_options.max_words = options.restrict_vocab;
+  const WordVectors vectors = read_vectors_file(vectors_path, read_options);
+  return evaluate_analogies(vectors, read_analogy_questions_file(questions_path), options);
 }
 
 std::string compute_accuracy_report(const AnalogyResult& result, std::size_t semantic_sections) {

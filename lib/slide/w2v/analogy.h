@@ -77,6 +77,11 @@ struct AnalogyResult {
 AnalogyResult evaluate_analogies(const WordVectors& vectors, const AnalogyQuestions& questions,
                                  const AnalogyOptions& options = {});
 
+// compute-accuracy as one call: reads only the first restrict_vocab vectors of vectors_path (any
+// format read_vectors_file reads; "-" is stdin) and the questions, and evaluates them.
+AnalogyResult compute_accuracy(const std::string& vectors_path, const std::string& questions_path,
+                               const AnalogyOptions& options = {});
+
 // The report compute-accuracy prints for this result, byte for byte: per section "name:" and
 // "ACCURACY TOP1: ..." plus the running "Total accuracy: ... Semantic ... Syntactic ..." line,
 // then "Questions seen / total: ...". Its quirks are kept: an empty section shows "(0 / 1)", and
