@@ -56,7 +56,7 @@ struct TrainOptions {
   std::string optimizer = "adam";
   float learning_rate = 1e-3f;
   std::size_t batch_size = 128;
-  std::size_t epochs = 5;
+  std::size_t epochs = 10;
   std::string precision = "fp32";
   std::string log;
   std::uint64_t eval_rows = 10000;
