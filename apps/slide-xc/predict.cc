@@ -39,12 +39,12 @@ Inference parse_inference(const std::string& name) {
 // Top-k over a model, exact or through LSH tables built from the model's stored settings.
 class ModelPredictor {
  public:
-  ModelPredictor(const LoadedModel& model, Inference inference, std::size_t k, int threads,
-                 std::uint64_t seed)
+  ModelPredictor(const LoadedModel& model, Inference inference, const nn::LshSelectorConfig& lsh,
+                 std::size_t k, int threads, std::uint64_t seed)
       : predictor_(*model.network, {.top_k = k, .threads = threads, .seed = seed}) {
     if (inference == Inference::lsh) {
       lsh_ = std::make_unique<nn::LshSelector>(model.network->output_dim(),
-                                               model.network->hidden_dim(), model.settings.lsh);
+                                               model.network->hidden_dim(), lsh);
       lsh_->prepare(*model.network);
     }
   }
@@ -59,7 +59,20 @@ class ModelPredictor {
 
 struct ModelArgs {
   std::string model, input, input_labels, format = "xc", inference = "exact";
+  std::string active_policy;  // empty: the model's
+  std::uint32_t active_size = 0;  // 0: the model's
 };
+
+// The model's LSH settings with the inference overrides applied.
+nn::LshSelectorConfig inference_lsh(const LoadedModel& model, const ModelArgs& a) {
+  nn::LshSelectorConfig c = model.settings.lsh;
+  if (!a.active_policy.empty()) c.active.policy = lsh::parse_active_policy(a.active_policy);
+  if (a.active_size != 0) {
+    c.active.beta = a.active_size;
+    c.active.min_active = a.active_size;
+  }
+  return c;
+}
 
 void add_model_options(po::options_description& d, ModelArgs& a) {
   d.add_options()
@@ -69,7 +82,11 @@ void add_model_options(po::options_description& d, ModelArgs& a) {
       ("format", po::value(&a.format)->default_value(a.format)->value_name("FMT"),
        "xc, libsvm or split")
       ("inference", po::value(&a.inference)->default_value(a.inference)->value_name("MODE"),
-       "exact (score every label) or lsh (score the labels the hash tables return)");
+       "exact (score every label) or lsh (score the labels the hash tables return)")
+      ("active-policy", po::value(&a.active_policy)->value_name("P"),
+       "lsh inference: budget, union, threshold, top-hits (default: the model's)")
+      ("active-size", po::value(&a.active_size)->value_name("N"),
+       "lsh inference: candidates per row (default: the model's)");
 }
 
 }  // namespace
@@ -116,7 +133,7 @@ int run_predict(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   const LoadedModel model = load_model(a.model);
   BatchReader reader(a.input, format, model.network->input_dim());
-  const ModelPredictor predictor(model, inference, k, environment.threads(), common.seed);
+  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment.threads(), common.seed);
   // Opened after the model and the input: a bad model or input leaves no output file.
   std::unique_ptr<io::OutputStream> out = io::open_output(output);
   xc::PredictionWriter writer(*out);
@@ -220,7 +237,7 @@ int run_test(const std::vector<std::string>& args) {
                         " features but the model takes " + std::to_string(model.network->input_dim()));
   }
   const std::uint32_t k = xc::max_k(metrics);
-  const ModelPredictor predictor(model, inference, k, environment.threads(), common.seed);
+  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment.threads(), common.seed);
   const nn::TopK top = predictor.predict(features_of(data));
   xc::MetricsAccumulator acc(k, propensity.get());
   std::vector<std::uint32_t> ranked;
