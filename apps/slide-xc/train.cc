@@ -377,7 +377,10 @@ int run_train(const std::vector<std::string>& args) {
     counts.resize(output_dim, 0);
     return counts;
   }();
+  const std::uint64_t train_points = train_data.rows();
+  // The engine's copy replaces the reader's: the training data is held once.
   const SparseDataset train = to_sparse(train_data);
+  train_read.data = xc::Dataset();
   // The evaluation subset: random rows, never the first ones (XC files are often sorted by label).
   std::optional<xc::Dataset> eval_truth;
   std::optional<CsrMatrix> eval_features;
@@ -425,7 +428,7 @@ int run_train(const std::vector<std::string>& args) {
   settings.output_mode = mode;
   settings.precision = precision;
   settings.lsh = lsh_config;
-  settings.train_points = train_data.rows();
+  settings.train_points = train_points;
   auto current_settings = [&] {
     ModelSettings s = settings;
     if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
