@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <unistd.h>
@@ -131,6 +132,55 @@ TEST(NetworkIo, ResumedTrainingEqualsUninterruptedTraining) {
     EXPECT_THROW(load_trainer_state(reader, t4), FormatError);
     std::remove(path.c_str());
   }
+}
+
+TEST(NetworkIo, LshSelectorComesBackWithTheSameTables) {
+  Network net(config());
+  LshSelectorConfig lc;
+  lc.tables.family = lsh::HashFamily::dwta;
+  lc.tables.k = 2;
+  lc.tables.l = 6;
+  lc.tables.seed = 21;
+  lc.active.policy = lsh::ActivePolicy::top_hits;
+  lc.active.beta = 20;
+  lc.schedule.kind = lsh::ScheduleKind::fixed;
+  lc.schedule.period = 1;
+  lc.schedule.rebuild_every = 1;
+  LshSelector selector(150, 12, lc);
+  selector.prepare(net);
+  selector.after_step(net, {}, true, 1);  // a rebuild: the functions now come from a new seed
+  ASSERT_EQ(selector.rebuilds(), 1u);
+  const std::string path = temp_path("lsh.slide");
+  {
+    model::ModelWriter writer(path, model::kKindXc);
+    model::ModelConfig cfg;
+    store_network_config(net.config(), cfg);
+    store_lsh_config(selector, cfg);
+    writer.add_config(cfg);
+    add_network_sections(writer, net);
+    writer.commit();
+  }
+  const model::ModelReader reader(path);
+  const Network loaded = load_network(reader);
+  const LshSelectorConfig back = load_lsh_config(reader.config());
+  EXPECT_EQ(back.tables.seed, selector.current_seed());
+  EXPECT_EQ(back.active.policy, lsh::ActivePolicy::top_hits);
+  EXPECT_EQ(back.schedule.rebuild_every, 1u);
+  LshSelector restored(150, 12, back);
+  restored.prepare(loaded);
+  auto s1 = selector.make_scratch();
+  auto s2 = restored.make_scratch();
+  std::vector<float> h(12);
+  Rng values(4);
+  for (int trial = 0; trial < 10; ++trial) {
+    for (float& x : h) x = std::max(0.0f, static_cast<float>(values.normal()));
+    std::vector<std::uint32_t> a, b;
+    Rng r1(8, trial), r2(8, trial);
+    selector.select(h, {}, r1, *s1, a);
+    restored.select(h, {}, r2, *s2, b);
+    EXPECT_EQ(a, b);
+  }
+  std::remove(path.c_str());
 }
 
 }  // namespace

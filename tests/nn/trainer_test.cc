@@ -8,6 +8,7 @@
 
 #include "planted_problem.h"
 #include "slide/core/error.h"
+#include "slide/nn/lsh_selector.h"
 
 namespace slide::nn {
 namespace {
@@ -134,6 +135,38 @@ TEST(Trainer, OneThreadRunsAreBitIdentical) {
     EXPECT_TRUE(same_parameters(*a, *b));
     EXPECT_FALSE(same_parameters(*a, *c));
   }
+}
+
+TEST(Trainer, OneThreadLshRunsAreBitIdentical) {
+  testing::PlantedProblem problem;
+  problem.features = 500;
+  problem.labels = 100;
+  const SparseDataset data = problem.generate(0, 300);
+  auto run = [&] {
+    auto net = std::make_unique<Network>(small_config(500, 100));
+    LshSelectorConfig lc;
+    lc.tables.family = lsh::HashFamily::dwta;
+    lc.tables.k = 2;
+    lc.tables.l = 6;
+    lc.tables.bin_size = 3;  // the hashed rows have 6 floats
+    lc.tables.seed = 3;
+    lc.active.beta = 12;
+    lc.schedule.kind = lsh::ScheduleKind::fixed;
+    lc.schedule.period = 2;
+    lc.schedule.rebuild_every = 2;
+    LshSelector selector(100, 6, lc);
+    TrainerConfig tc;
+    tc.learning_rate = 1e-3f;
+    tc.batch_size = 32;
+    tc.threads = 1;
+    Trainer trainer(*net, selector, tc);
+    trainer.train_epoch(data);
+    trainer.train_epoch(data);
+    EXPECT_GT(selector.rebuilds(), 0u);
+    return net;
+  };
+  const auto a = run(), b = run();
+  EXPECT_TRUE(same_parameters(*a, *b));
 }
 
 TEST(Trainer, SgdRateDecaysLinearlyToTheFloor) {

@@ -213,6 +213,86 @@ std::vector<std::uint64_t> load_label_counts(const model::ModelReader& reader) {
   return {counts.begin(), counts.end()};
 }
 
+void store_lsh_config(const LshSelector& selector, model::ModelConfig& out) {
+  const LshSelectorConfig& c = selector.config();
+  out.set_string("lsh.family", lsh::family_name(c.tables.family));
+  out.set_int("lsh.k", c.tables.k);
+  out.set_int("lsh.l", c.tables.l);
+  out.set_int("lsh.bin_size", c.tables.bin_size);
+  out.set_int("lsh.capacity", c.tables.capacity);
+  out.set_string("lsh.replacement", lsh::replacement_name(c.tables.replacement));
+  out.set_string("lsh.projection",
+                 c.tables.projection == lsh::SimHashProjection::gaussian ? "gaussian" : "sparse_sign");
+  out.set_double("lsh.density", c.tables.density);
+  out.set_string("lsh.seed", std::to_string(selector.current_seed()));
+  out.set_string("lsh.policy", lsh::active_policy_name(c.active.policy));
+  out.set_int("lsh.beta", c.active.beta);
+  out.set_int("lsh.min_active", c.active.min_active);
+  out.set_int("lsh.min_hits", c.active.min_hits);
+  const char* kind = c.schedule.kind == lsh::ScheduleKind::fixed         ? "fixed"
+                     : c.schedule.kind == lsh::ScheduleKind::exponential ? "exponential"
+                                                                          : "on_change";
+  out.set_string("lsh.schedule", kind);
+  out.set_string("lsh.period", std::to_string(c.schedule.period));
+  out.set_double("lsh.growth", c.schedule.growth);
+  out.set_string("lsh.max_period", std::to_string(c.schedule.max_period));
+  out.set_string("lsh.check_period", std::to_string(c.schedule.check_period));
+  out.set_double("lsh.change_threshold", c.schedule.change_threshold);
+  out.set_int("lsh.rebuild_every", c.schedule.rebuild_every);
+  out.set_string("lsh.change_sample", std::to_string(c.change_sample));
+}
+
+LshSelectorConfig load_lsh_config(const model::ModelConfig& config) {
+  auto u64 = [&](const std::string& key) -> std::uint64_t {
+    try {
+      return std::stoull(config.get_string(key));
+    } catch (const std::logic_error&) {
+      throw FormatError(config.source(), "key " + key + ": expected an unsigned integer");
+    }
+  };
+  LshSelectorConfig c;
+  try {
+    c.tables.family = lsh::parse_family(config.get_string("lsh.family"));
+    c.tables.replacement = lsh::parse_replacement(config.get_string("lsh.replacement"));
+    c.active.policy = lsh::parse_active_policy(config.get_string("lsh.policy"));
+  } catch (const UsageError& e) {
+    throw FormatError(config.source(), e.what());
+  }
+  c.tables.k = get_u32(config, "lsh.k");
+  c.tables.l = get_u32(config, "lsh.l");
+  c.tables.bin_size = get_u32(config, "lsh.bin_size");
+  c.tables.capacity = get_u32(config, "lsh.capacity");
+  const std::string projection = config.get_string("lsh.projection");
+  if (projection != "gaussian" && projection != "sparse_sign") {
+    throw FormatError(config.source(), "key lsh.projection: unknown projection '" + projection + "'");
+  }
+  c.tables.projection = projection == "gaussian" ? lsh::SimHashProjection::gaussian
+                                                 : lsh::SimHashProjection::sparse_sign;
+  c.tables.density = config.get_double("lsh.density");
+  c.tables.seed = u64("lsh.seed");
+  c.active.beta = get_u32(config, "lsh.beta");
+  c.active.min_active = get_u32(config, "lsh.min_active");
+  c.active.min_hits = get_u32(config, "lsh.min_hits");
+  const std::string kind = config.get_string("lsh.schedule");
+  if (kind == "fixed") {
+    c.schedule.kind = lsh::ScheduleKind::fixed;
+  } else if (kind == "exponential") {
+    c.schedule.kind = lsh::ScheduleKind::exponential;
+  } else if (kind == "on_change") {
+    c.schedule.kind = lsh::ScheduleKind::on_change;
+  } else {
+    throw FormatError(config.source(), "key lsh.schedule: unknown schedule '" + kind + "'");
+  }
+  c.schedule.period = u64("lsh.period");
+  c.schedule.growth = config.get_double("lsh.growth");
+  c.schedule.max_period = u64("lsh.max_period");
+  c.schedule.check_period = u64("lsh.check_period");
+  c.schedule.change_threshold = config.get_double("lsh.change_threshold");
+  c.schedule.rebuild_every = get_u32(config, "lsh.rebuild_every");
+  c.change_sample = u64("lsh.change_sample");
+  return c;
+}
+
 void store_trainer_state(const Trainer& trainer, model::ModelConfig& out) {
   const TrainerCounters c = trainer.counters();
   out.set_string("train.step", std::to_string(c.step));

@@ -26,6 +26,7 @@
 
 #include "slide/model/model_config.h"
 #include "slide/model/model_file.h"
+#include "slide/nn/lsh_selector.h"
 #include "slide/nn/network.h"
 #include "slide/nn/trainer.h"
 
@@ -53,6 +54,15 @@ void load_network_weights(const model::ModelReader& reader, Network& network);
 void add_label_counts(model::ModelWriter& writer, std::span<const std::uint64_t> counts);
 // Empty when the file has no label counts.
 std::vector<std::uint64_t> load_label_counts(const model::ModelReader& reader);
+
+// LSH selector: its configuration as lsh.* keys (family, k, l, bin_size, capacity, replacement,
+// projection, density, policy, beta, min_active, min_hits, schedule and its parameters) with
+// lsh.seed = the seed of the *current* hash functions, so that a selector built from
+// load_lsh_config() and prepare()d on the loaded network has the same tables as at save time.
+// (The rebuild schedule's position is not restored: a resumed run restarts its schedule.)
+void store_lsh_config(const LshSelector& selector, model::ModelConfig& out);
+// Throws FormatError for a missing or malformed key.
+LshSelectorConfig load_lsh_config(const model::ModelConfig& config);
 
 // Checkpoint: the trainer's counters (train.* keys) and, for Adam, both moments (borrowed
 // until commit). Use with add_network_sections for the weights.

@@ -1,10 +1,12 @@
 #pragma once
 
-// Trains a Network on a SparseDataset: batches of examples run in parallel on oneTBB (HOGWILD,
-// one example per task), then one optimizer step. Every random choice is drawn from
-// Rng(seed, stream, step, position in batch) or Rng(seed, stream, epoch), never from a thread
-// id, so the active sets do not depend on scheduling, and with one thread a run is bit-for-bit
-// reproducible. With several threads only the order of racing float additions differs.
+// Trains a Network on a SparseDataset: the examples of a batch run in parallel on oneTBB
+// (parallel_for with grain 1: tasks of one or a few examples, HOGWILD updates without locks),
+// then one optimizer step. Every random choice is drawn from Rng(seed, stream, step, position in
+// batch) or Rng(seed, stream, epoch), never from a thread id, so the active sets do not depend on
+// scheduling, and with one thread a run is bit-for-bit reproducible. With several threads the
+// racing float additions of HOGWILD (and, under SGD, which weights an example reads) vary from
+// run to run.
 //
 // The library never prints: progress goes to a callback after every batch.
 
