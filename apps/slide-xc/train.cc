@@ -242,6 +242,7 @@ int run_train(const std::vector<std::string>& args) {
   apply_preset(o.preset, vm, o);
   if (o.input.empty()) throw UsageError("train needs --input (-i)");
   if (o.output.empty()) throw UsageError("train needs --output (-o)");
+  if (o.input == "-" && o.test == "-") throw UsageError("the training and test data cannot both be stdin");
   const InputFormat format = parse_input_format(o.format);
   if (format == InputFormat::split && (o.input_labels.empty() || (!o.test.empty() && o.test_labels.empty()))) {
     throw UsageError("--format split needs --input-labels (and --test-labels with --test)");
