@@ -36,6 +36,27 @@ expect_exit 0 "$SLIDE_XC" train -i "$train" -o "$work/model" --checkpoint "$work
 expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$data/delicious_test.txt.zst" --metrics p@1 &&
   awk '$1 == "P@1:" { exit !($2 > 0.4) }' "$work/out" || fail "resumed model: $(cat "$work/out")"
 
+# Timed checkpoints within an epoch: a one-epoch run killed outright (no handler runs) has left
+# one, and it resumes.
+rm -f "$work/ckpt"
+"$SLIDE_XC" train -i "$train" -o "$work/model3" --checkpoint "$work/ckpt" -e 1 --threads 1 -q \
+  --checkpoint-every 0.005 &
+pid=$!
+for _ in $(seq 100); do
+  [ -s "$work/ckpt" ] && break
+  sleep 0.1
+done
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+if [ -e "$work/model3" ]; then
+  echo "note: the epoch finished before a checkpoint was seen; timed-checkpoint check skipped"
+else
+  [ -s "$work/ckpt" ] || fail "no timed checkpoint within the epoch"
+fi
+expect_exit 0 "$SLIDE_XC" train -i "$train" -o "$work/model3" --checkpoint "$work/ckpt" -e 1 \
+  --threads 1 --resume
+[ -s "$work/model3" ] || fail "resuming from a timed checkpoint wrote no model"
+
 # Resuming without a checkpoint, or from a checkpoint of other data, fails cleanly.
 expect_exit 66 "$SLIDE_XC" train -i "$train" -o "$work/model2" --checkpoint "$work/none" --resume
 finish
