@@ -530,7 +530,10 @@ int run_train(const std::vector<std::string>& args) {
     }
     if (epoch + 1 < o.epochs) save_checkpoint();
   }
-  meter.finish(total_examples - static_cast<double>(first_epoch) * train.size());
+  meter.finish(total_examples - static_cast<double>(first_epoch) * train.size(),
+               {{"epoch", std::to_string(o.epochs) + "/" + std::to_string(o.epochs)},
+                {"loss", fixed(last_loss, 4)},
+                {"active", fixed(last_active, 0)}});
 
   model::ModelConfig config;
   nn::store_network_config(network.config(), config);
