@@ -36,4 +36,13 @@ expect_exit 64 "$SLIDE_XC" predict --format libsvm -m "$work/libsvm.model" -i "$
 gzip -c "$work/xc.txt" >"$work/xc.txt.gz"
 expect_exit 0 "$SLIDE_XC" predict -m "$work/xc.model" -i "$work/xc.txt.gz" -o "$work/gz.pred"
 cmp -s "$work/xc.pred" "$work/gz.pred" || fail "gzip input gave other predictions"
+
+# --output-mode auto: exact below 20000 labels, lsh from 20000 on (stored in the model's CONFIG).
+for labels in 19999 20000; do
+  { echo "200 50 $labels"; for i in $(seq 0 199); do
+      echo "$((i * 97 % 19000)),$((i * 31 % 19000 + 1)) $((i % 50)):1 $(((i + 7) % 50)):0.5"; done; } >"$work/wide.txt"
+  expect_exit 0 "$SLIDE_XC" train -i "$work/wide.txt" -o "$work/wide.model" -e 1 -q
+  want=exact; [ "$labels" -ge 20000 ] && want=lsh
+  grep -aq "xc.output_mode=$want" "$work/wide.model" || fail "auto with $labels labels did not pick $want"
+done
 finish
