@@ -455,6 +455,9 @@ int run_train(const std::vector<std::string>& args) {
     nn::store_network_config(network.config(), config);
     nn::store_trainer_state(trainer, config);
     store_settings(current_settings(), config);
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      nn::store_lsh_config(*lsh_selector, config);
+    }
     w.add_config(config);
     nn::add_network_sections(w, network);
     nn::add_trainer_sections(w, trainer);
@@ -538,6 +541,9 @@ int run_train(const std::vector<std::string>& args) {
   model::ModelConfig config;
   nn::store_network_config(network.config(), config);
   store_settings(current_settings(), config);
+  if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+    nn::store_lsh_config(*lsh_selector, config);
+  }
   writer->add_config(config);
   nn::add_network_sections(*writer, network);
   nn::add_label_counts(*writer, label_counts);

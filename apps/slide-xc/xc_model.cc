@@ -111,6 +111,8 @@ ModelSettings load_settings(const model::ModelConfig& c) {
     return lsh::parse_active_policy(c.get_string("xc.active.policy", "budget"));
   });
   s.lsh.active.beta = get_u32(c, "xc.active.beta", s.lsh.active.beta);
+  // A model trained in lsh mode also has the engine's complete lsh.* keys: they win.
+  if (c.has("lsh.family")) s.lsh = nn::load_lsh_config(c);
   return s;
 }
 

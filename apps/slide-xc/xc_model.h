@@ -9,6 +9,8 @@
 //   xc.output_mode (exact|lsh|uniform), xc.precision (fp32|bf16-act|bf16), xc.train_points,
 //   xc.lsh.family, xc.lsh.k, xc.lsh.l, xc.lsh.bin_size, xc.lsh.capacity, xc.lsh.replacement,
 //   xc.lsh.seed (the seed of the current hash functions), xc.active.policy, xc.active.beta.
+// A model trained in lsh mode also carries the engine's lsh.* keys (nn::store_lsh_config: the
+// complete selector configuration), which load_settings prefers.
 
 #include <cstdint>
 #include <optional>
