@@ -26,12 +26,12 @@ std::string version_line(const std::string& program) {
          ")";
 }
 
-po::options_description common_options_description(CommonOptions& options) {
+po::options_description common_options_description(CommonOptions& options, bool threads_short) {
   po::options_description common("Common options");
   common.add_options()
       ("help,h", "print this help and exit")
       ("version,V", "print the version and the kernel set chosen at run time, and exit")
-      ("threads,t", po::value(&options.threads)->default_value(0)->value_name("N"),
+      (threads_short ? "threads,t" : "threads", po::value(&options.threads)->default_value(0)->value_name("N"),
        "worker threads; 0 means every hardware thread")
       ("seed", po::value(&options.seed)->default_value(0)->value_name("N"),
        "seed of every random choice; with --threads 1 a run is reproducible")

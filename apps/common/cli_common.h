@@ -23,7 +23,9 @@ struct CommonOptions {
   bool verbose = false;
   std::string kernels;
 };
-boost::program_options::options_description common_options_description(CommonOptions& options);
+// threads_short: whether -t is an alias of --threads (slide-xc train uses -t for its test file).
+boost::program_options::options_description common_options_description(CommonOptions& options,
+                                                                       bool threads_short = true);
 
 // What the common options set up for the length of a run: the kernel set (--kernels) and the
 // thread limit (--threads, a oneTBB global_control). Throws UsageError.

@@ -1,0 +1,141 @@
+#include "slide-xc/data_io.h"
+
+#include <string_view>
+
+#include "slide/core/error.h"
+#include "slide/xc/text_scan.h"
+
+namespace slide::xc_app {
+
+InputFormat parse_input_format(const std::string& name) {
+  if (name == "xc") return InputFormat::xc;
+  if (name == "libsvm") return InputFormat::libsvm;
+  if (name == "split") return InputFormat::split;
+  throw UsageError("unknown data format '" + name + "' (expected xc, libsvm or split)");
+}
+
+xc::ReadResult load_data(const DataFiles& files, InputFormat format, bool skip_bad_rows,
+                         std::uint32_t num_features, std::uint32_t num_labels) {
+  xc::ReadOptions options;
+  options.skip_bad_rows = skip_bad_rows;
+  switch (format) {
+    case InputFormat::xc:
+      return xc::read_xc_file(files.path, options);
+    case InputFormat::libsvm:
+      options.num_features = num_features;
+      options.num_labels = num_labels;
+      return xc::read_libsvm_file(files.path, options);
+    case InputFormat::split:
+      if (files.labels_path.empty()) {
+        throw UsageError("--format split needs the labels file too (" + files.path + ")");
+      }
+      return xc::read_xc_split_files(files.path, files.labels_path, options);
+  }
+  throw UsageError("unknown data format");
+}
+
+SparseDataset to_sparse(const xc::Dataset& data) {
+  SparseDataset out;
+  out.features = features_of(data);
+  const auto lo = data.label_offsets();
+  const auto li = data.all_label_ids();
+  out.labels = CsrMatrix(data.num_labels(),
+                         lo.empty() ? std::vector<std::uint64_t>{0}
+                                    : std::vector<std::uint64_t>(lo.begin(), lo.end()),
+                         std::vector<std::uint32_t>(li.begin(), li.end()), {});
+  return out;
+}
+
+CsrMatrix features_of(const xc::Dataset& data) {
+  const auto fo = data.feature_offsets();
+  const auto fi = data.all_feature_ids();
+  const auto fv = data.all_feature_values();
+  std::vector<float> values(fv.begin(), fv.end());
+  // An empty value array means "binary" to CsrMatrix: keep explicit values only when present.
+  return CsrMatrix(data.num_features(),
+                   fo.empty() ? std::vector<std::uint64_t>{0}
+                              : std::vector<std::uint64_t>(fo.begin(), fo.end()),
+                   std::vector<std::uint32_t>(fi.begin(), fi.end()), std::move(values));
+}
+
+namespace {
+
+// At most `limit` lines of another source, with that source's names and line numbers, so that
+// the library's reader parses one batch and reports the file's real line numbers.
+class LimitedLines final : public xc::LineSource {
+ public:
+  LimitedLines(xc::LineSource& in, std::size_t limit) : in_(in), left_(limit) {}
+  bool next(std::string_view& line) override {
+    if (left_ == 0) return false;
+    if (!in_.next(line)) {
+      ended_ = true;
+      left_ = 0;
+      return false;
+    }
+    --left_;
+    return true;
+  }
+  std::uint64_t line_number() const override { return in_.line_number(); }
+  const std::string& name() const override { return in_.name(); }
+  bool ended() const { return ended_; }
+
+ private:
+  xc::LineSource& in_;
+  std::size_t left_;
+  bool ended_ = false;
+};
+
+}  // namespace
+
+BatchReader::BatchReader(const std::string& path, InputFormat format, std::uint32_t num_features)
+    : source_(path) {
+  // Rows of every format are LIBSVM rows once the header is off: XC's `l1,l2 f:v ...` and the
+  // split features file's `f:v ...` (both 0-based).
+  options_.num_features = num_features;
+  if (format == InputFormat::libsvm) return;
+  options_.libsvm_feature_base = 0;
+  options_.libsvm_label_base = 0;
+  const int want = format == InputFormat::xc ? 3 : 2;
+  const char* layout = format == InputFormat::xc ? "N F L" : "N F";
+  std::string_view line;
+  if (!source_.next(line)) {
+    throw DataError(source_.name(), 1, 1, std::string("a header `") + layout + "`, got an empty file");
+  }
+  std::uint64_t numbers[3] = {0, 0, 0};
+  int count = 0;
+  if (!xc::detail::header_numbers(line, numbers, 3, count) || count != want) {
+    throw DataError(source_.name(), 1, 1,
+                    std::string("a header `") + layout + "`, got '" +
+                        std::string(line.substr(0, 40)) + "'");
+  }
+  if (numbers[1] > num_features) {
+    throw DataError(source_.name(), 1,
+                    "the header says " + std::to_string(numbers[1]) +
+                        " features but the model takes " + std::to_string(num_features));
+  }
+  if (format == InputFormat::xc) {
+    if (numbers[2] > 0xFFFFFFFEull) throw DataError(source_.name(), 1, "label count too large");
+    options_.num_labels = static_cast<std::uint32_t>(numbers[2]);
+  }
+  options_.num_features = static_cast<std::uint32_t>(numbers[1]);
+  has_header_ = true;
+  header_rows_ = numbers[0];
+}
+
+bool BatchReader::next(std::size_t max_rows, xc::Dataset& out) {
+  if (done_) return false;
+  LimitedLines lines(source_, max_rows);
+  xc::ReadResult result = xc::read_libsvm(lines, options_);
+  if (lines.ended()) done_ = true;
+  rows_read_ += result.data.rows();
+  if (done_ && has_header_ && rows_read_ != header_rows_) {
+    throw DataError(source_.name(), source_.line_number(),
+                    "the header says " + std::to_string(header_rows_) + " rows, found " +
+                        std::to_string(rows_read_));
+  }
+  if (result.data.rows() == 0) return false;
+  out = std::move(result.data);
+  return true;
+}
+
+}  // namespace slide::xc_app

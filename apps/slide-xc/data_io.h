@@ -1,0 +1,62 @@
+#pragma once
+
+// Reading data sets for slide-xc: whole files for training and testing, and a streaming reader
+// of batches for predict (bounded memory).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "slide/core/csr_matrix.h"
+#include "slide/xc/dataset.h"
+#include "slide/xc/dataset_reader.h"
+#include "slide/xc/input_line_source.h"
+
+namespace slide::xc_app {
+
+// xc (one file with header `N F L`), libsvm (multi-label LIBSVM, 1-based features), split (the
+// two-file variant: features `N F` + labels `N L`).
+enum class InputFormat { xc, libsvm, split };
+InputFormat parse_input_format(const std::string& name);
+
+struct DataFiles {
+  std::string path;
+  std::string labels_path;  // split only
+};
+
+// Loads a whole data set; the report counts rows skipped under skip_bad_rows. num_features /
+// num_labels: dimensions for LIBSVM (0: infer).
+xc::ReadResult load_data(const DataFiles& files, InputFormat format, bool skip_bad_rows,
+                         std::uint32_t num_features = 0, std::uint32_t num_labels = 0);
+
+// The engine's form of a data set (copies the arrays).
+SparseDataset to_sparse(const xc::Dataset& data);
+// Only the features.
+CsrMatrix features_of(const xc::Dataset& data);
+
+// Rows of one file in batches, for predict: each batch is parsed with the library's reader, with
+// the file's own line numbers in errors. The labels of the rows are read and checked but not
+// needed. For split, only the features file is read.
+class BatchReader {
+ public:
+  // num_features: the model's input dimension (an id at or above it is a DataError).
+  BatchReader(const std::string& path, InputFormat format, std::uint32_t num_features);
+  // The next batch of at most max_rows rows into `out`; false at the end of the input. At the
+  // end, checks the row count against the header (DataError).
+  bool next(std::size_t max_rows, xc::Dataset& out);
+  // Rows the header announces (0 for LIBSVM, which has none).
+  std::uint64_t header_rows() const { return header_rows_; }
+  bool has_header() const { return has_header_; }
+  std::uint64_t rows_read() const { return rows_read_; }
+  const std::string& name() const { return source_.name(); }
+
+ private:
+  xc::InputLineSource source_;
+  xc::ReadOptions options_;
+  bool has_header_ = false;
+  std::uint64_t header_rows_ = 0;
+  std::uint64_t rows_read_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace slide::xc_app

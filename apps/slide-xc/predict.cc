@@ -1,0 +1,259 @@
+// slide-xc predict and test.
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/cli_common.h"
+#include "common/exit_codes.h"
+#include "slide-xc/commands.h"
+#include "slide-xc/data_io.h"
+#include "slide-xc/xc_model.h"
+#include "slide/core/error.h"
+#include "slide/io/output.h"
+#include "slide/nn/engine.h"
+#include "slide/xc/metrics.h"
+#include "slide/xc/predictions_io.h"
+#include "slide/xc/propensity.h"
+
+namespace po = boost::program_options;
+
+namespace slide::xc_app {
+namespace {
+
+// Rows predicted at a time: bounds predict's memory whatever the input size.
+constexpr std::size_t kPredictBatchRows = 8192;
+
+enum class Inference { exact, lsh };
+
+Inference parse_inference(const std::string& name) {
+  if (name == "exact") return Inference::exact;
+  if (name == "lsh") return Inference::lsh;
+  throw UsageError("unknown inference mode '" + name + "' (expected exact or lsh)");
+}
+
+// Top-k over a model, exact or through LSH tables built from the model's stored settings.
+class ModelPredictor {
+ public:
+  ModelPredictor(const LoadedModel& model, Inference inference, const nn::LshSelectorConfig& lsh,
+                 std::size_t k, int threads, std::uint64_t seed)
+      : predictor_(*model.network, {.top_k = k, .threads = threads, .seed = seed}) {
+    if (inference == Inference::lsh) {
+      lsh_ = std::make_unique<nn::LshSelector>(model.network->output_dim(),
+                                               model.network->hidden_dim(), lsh);
+      lsh_->prepare(*model.network);
+    }
+  }
+  nn::TopK predict(const CsrMatrix& rows) const {
+    return lsh_ ? predictor_.predict_selected(rows, *lsh_) : predictor_.predict_exact(rows);
+  }
+
+ private:
+  nn::Predictor predictor_;
+  std::unique_ptr<nn::LshSelector> lsh_;
+};
+
+struct ModelArgs {
+  std::string model, input, input_labels, format = "xc", inference = "exact";
+  std::string active_policy;  // empty: the model's
+  std::uint32_t active_size = 0;  // 0: the model's
+};
+
+// The model's LSH settings with the inference overrides applied.
+nn::LshSelectorConfig inference_lsh(const LoadedModel& model, const ModelArgs& a) {
+  nn::LshSelectorConfig c = model.settings.lsh;
+  if (!a.active_policy.empty()) c.active.policy = lsh::parse_active_policy(a.active_policy);
+  if (a.active_size != 0) {
+    c.active.beta = a.active_size;
+    c.active.min_active = a.active_size;
+  }
+  return c;
+}
+
+void add_model_options(po::options_description& d, ModelArgs& a) {
+  d.add_options()
+      ("model,m", po::value(&a.model)->value_name("MODEL"), "model file written by train")
+      ("input,i", po::value(&a.input)->value_name("FILE"),
+       "data (plain, gz, zst, bz2, xz, or - for stdin)")
+      ("format", po::value(&a.format)->default_value(a.format)->value_name("FMT"),
+       "xc, libsvm or split")
+      ("inference", po::value(&a.inference)->default_value(a.inference)->value_name("MODE"),
+       "exact (score every label) or lsh (score the labels the hash tables return)")
+      ("active-policy", po::value(&a.active_policy)->value_name("P"),
+       "lsh inference: budget, union, threshold, top-hits (default: the model's)")
+      ("active-size", po::value(&a.active_size)->value_name("N"),
+       "lsh inference: candidates per row (default: the model's)");
+}
+
+}  // namespace
+
+int run_predict(const std::vector<std::string>& args) {
+  cli::CommonOptions common;
+  ModelArgs a;
+  std::string output = "-";
+  std::size_t k = 5;
+  bool header = false;
+  po::options_description d("Options");
+  add_model_options(d, a);
+  d.add_options()
+      ("output,o", po::value(&output)->default_value(output)->value_name("FILE"),
+       "predictions (- for stdout)")
+      ("top-k,k", po::value(&k)->default_value(k)->value_name("K"), "labels per row")
+      ("header", po::bool_switch(&header), "start with the line `N L` (pyxclib's read_sparse_file)");
+  po::options_description all(
+      "Usage: slide-xc predict -m MODEL -i DATA [-o PRED|-] [-k 5] [options]\n\n"
+      "Write the top-k labels of each row, `label:score` by decreasing score");
+  all.add(d).add(cli::common_options_description(common));
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).run(), vm);
+  if (vm.count("help")) {
+    std::cout << all << "\n";
+    return cli::kExitOk;
+  }
+  po::notify(vm);
+  cli::RunEnvironment environment(common);
+  if (vm.count("version")) {
+    std::cout << cli::version_line("slide-xc") << "\n";
+    return cli::kExitOk;
+  }
+  if (a.model.empty()) throw UsageError("predict needs --model (-m)");
+  if (a.input.empty()) throw UsageError("predict needs --input (-i)");
+  if (k == 0) throw UsageError("--top-k must be positive");
+  const InputFormat format = parse_input_format(a.format);
+  const Inference inference = parse_inference(a.inference);
+  if (header && format == InputFormat::libsvm) {
+    throw UsageError("--header needs the row count, which a LIBSVM file does not state");
+  }
+  if (a.model == "-" && a.input == "-") throw UsageError("the model and the data cannot both be stdin");
+
+  const auto start = std::chrono::steady_clock::now();
+  const LoadedModel model = load_model(a.model);
+  BatchReader reader(a.input, format, model.network->input_dim());
+  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment.threads(), common.seed);
+  // Opened after the model and the input: a bad model or input leaves no output file.
+  std::unique_ptr<io::OutputStream> out = io::open_output(output);
+  xc::PredictionWriter writer(*out);
+  if (header) writer.write_header(reader.header_rows(), model.network->output_dim());
+  xc::Dataset batch;
+  std::vector<xc::Prediction> row;
+  while (reader.next(kPredictBatchRows, batch)) {
+    const nn::TopK top = predictor.predict(features_of(batch));
+    for (std::size_t i = 0; i < top.rows; ++i) {
+      row.clear();
+      const auto ids = top.row_ids(i);
+      const auto scores = top.row_scores(i);
+      for (std::size_t j = 0; j < ids.size(); ++j) {
+        if (ids[j] != nn::kNoLabel) row.push_back({ids[j], scores[j]});
+      }
+      xc::rank_predictions(row);
+      writer.write_row(row);
+    }
+  }
+  writer.finish();
+  out->commit();
+  if (common.verbose) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "%llu rows predicted in %.2f s\n",
+                 static_cast<unsigned long long>(reader.rows_read()), seconds);
+  }
+  return cli::kExitOk;
+}
+
+int run_test(const std::vector<std::string>& args) {
+  cli::CommonOptions common;
+  ModelArgs a;
+  std::string metrics_text;
+  double prop_a = 0, prop_b = 0;
+  std::string prop_preset = "generic";
+  bool skip_bad_rows = false;
+  po::options_description d("Options");
+  add_model_options(d, a);
+  d.add_options()
+      ("input-labels", po::value(&a.input_labels)->value_name("FILE"),
+       "labels file of the data (--format split)")
+      ("metrics", po::value(&metrics_text)->value_name("LIST"),
+       "e.g. p@1,p@3,p@5,ndcg@5,psp@5 (names p, r, ndcg, psp, psndcg); default P, nDCG, PSP and "
+       "PSnDCG at k = 1..5")
+      ("propensity", po::value(&prop_preset)->default_value(prop_preset)->value_name("SET"),
+       "propensity presets for A and B: generic (0.55, 1.5), amazon (0.6, 2.6), wikipedia (0.5, 0.4)")
+      ("propensity-a", po::value(&prop_a)->value_name("A"), "propensity parameter A")
+      ("propensity-b", po::value(&prop_b)->value_name("B"), "propensity parameter B")
+      ("skip-bad-rows", po::bool_switch(&skip_bad_rows),
+       "skip (and count) malformed rows instead of stopping");
+  po::options_description all(
+      "Usage: slide-xc test -m MODEL -i DATA [--metrics LIST] [options]\n\n"
+      "Score a model's predictions against the labels of a data set");
+  all.add(d).add(cli::common_options_description(common));
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).run(), vm);
+  if (vm.count("help")) {
+    std::cout << all << "\n";
+    return cli::kExitOk;
+  }
+  po::notify(vm);
+  cli::RunEnvironment environment(common);
+  if (vm.count("version")) {
+    std::cout << cli::version_line("slide-xc") << "\n";
+    return cli::kExitOk;
+  }
+  if (a.model.empty()) throw UsageError("test needs --model (-m)");
+  if (a.input.empty()) throw UsageError("test needs --input (-i)");
+  const InputFormat format = parse_input_format(a.format);
+  const Inference inference = parse_inference(a.inference);
+  xc::PropensityParams params = xc::propensity_preset(prop_preset);
+  if (vm.count("propensity-a")) params.a = prop_a;
+  if (vm.count("propensity-b")) params.b = prop_b;
+
+  const LoadedModel model = load_model(a.model);
+  const bool have_counts = !model.label_counts.empty() && model.settings.train_points > 0;
+  std::vector<xc::MetricSpec> metrics =
+      metrics_text.empty() ? xc::default_metric_list(have_counts) : xc::parse_metric_list(metrics_text);
+  std::unique_ptr<xc::Propensity> propensity;
+  for (const xc::MetricSpec& m : metrics) {
+    if (!m.propensity_scored()) continue;
+    if (!have_counts) {
+      throw UsageError(m.name() + " needs the label counts, which the model " + a.model +
+                       " does not store");
+    }
+    propensity = std::make_unique<xc::Propensity>(model.label_counts, model.settings.train_points,
+                                                  params);
+    break;
+  }
+  xc::ReadResult read = load_data({a.input, a.input_labels}, format, skip_bad_rows,
+                                  model.network->input_dim(), model.network->output_dim());
+  if (read.report.skipped_rows > 0 && !common.quiet) {
+    std::cerr << "slide-xc: skipped " << read.report.skipped_rows << " bad row(s) of " << a.input
+              << "\n";
+  }
+  const xc::Dataset& data = read.data;
+  if (data.num_features() > model.network->input_dim()) {
+    throw DataError(a.input, 1,
+                    "the data has " + std::to_string(data.num_features()) +
+                        " features but the model takes " + std::to_string(model.network->input_dim()));
+  }
+  const std::uint32_t k = xc::max_k(metrics);
+  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment.threads(), common.seed);
+  const nn::TopK top = predictor.predict(features_of(data));
+  xc::MetricsAccumulator acc(k, propensity.get());
+  std::vector<std::uint32_t> ranked;
+  for (std::size_t i = 0; i < top.rows; ++i) {
+    ranked.clear();
+    for (std::uint32_t id : top.row_ids(i)) {
+      if (id != nn::kNoLabel) ranked.push_back(id);
+    }
+    acc.add(data.labels(i), ranked);
+  }
+  std::cout << "Results:\n";
+  for (const xc::MetricSpec& m : metrics) {
+    std::printf("  %s: %.5f\n", m.name().c_str(), acc.value(m));
+  }
+  std::fflush(stdout);
+  return cli::kExitOk;
+}
+
+}  // namespace slide::xc_app

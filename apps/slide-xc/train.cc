@@ -1,0 +1,558 @@
+// slide-xc train: reads the data, trains, evaluates after each epoch, saves the model.
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/cli_common.h"
+#include "common/exit_codes.h"
+#include "common/progress_meter.h"
+#include "slide-xc/commands.h"
+#include "slide-xc/data_io.h"
+#include "slide-xc/xc_model.h"
+#include "slide/core/error.h"
+#include "slide/model/model_file.h"
+#include "slide/nn/engine.h"
+#include "slide/nn/network_io.h"
+#include "slide/xc/metrics.h"
+#include "slide/xc/row_sampling.h"
+
+namespace po = boost::program_options;
+
+namespace slide::xc_app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+struct TrainOptions {
+  std::string input, input_labels, test, test_labels, output, format = "xc";
+  std::string preset;
+  std::uint32_t hidden = 128;
+  std::string output_mode = "auto";
+  std::string family = "dwta";
+  std::uint32_t k = 6, l = 50, bin_size = 8, capacity = 128;
+  std::string replacement = "fifo";
+  std::string active_policy = "budget";
+  std::uint32_t active_size = 4096;
+  std::uint32_t min_hits = 2;
+  std::string schedule = "exponential";
+  std::uint64_t rehash_period = 50;
+  double rehash_growth = 1.1;
+  std::uint64_t rehash_max_period = 0;
+  double change_threshold = 0.1;
+  std::uint32_t rebuild_every = 0;
+  std::string optimizer = "adam";
+  float learning_rate = 1e-3f;
+  std::size_t batch_size = 128;
+  std::size_t epochs = 10;
+  std::string precision = "fp32";
+  std::string log;
+  std::uint64_t eval_rows = 10000;
+  std::string checkpoint;
+  double checkpoint_minutes = 30;
+  bool resume = false;
+  std::string max_memory;
+  bool skip_bad_rows = false;
+};
+
+// The published SLIDE settings (the reference code's configurations), applied to every option
+// the command line leaves at its default.
+void apply_preset(const std::string& preset, const po::variables_map& vm, TrainOptions& o) {
+  if (preset.empty()) return;
+  auto set = [&](const char* key, auto& field, auto value) {
+    if (vm[key].defaulted()) field = value;
+  };
+  if (preset == "amazon670k") {
+    set("output-mode", o.output_mode, std::string("lsh"));
+    set("hash-family", o.family, std::string("dwta"));
+    set("k", o.k, 6u);
+    set("l", o.l, 50u);
+    set("batch-size", o.batch_size, std::size_t{256});
+    set("learning-rate", o.learning_rate, 1e-4f);
+  } else if (preset == "delicious200k") {
+    set("output-mode", o.output_mode, std::string("lsh"));
+    set("hash-family", o.family, std::string("simhash"));
+    set("k", o.k, 9u);
+    set("l", o.l, 50u);
+    set("batch-size", o.batch_size, std::size_t{128});
+    set("learning-rate", o.learning_rate, 1e-4f);
+  } else if (preset == "wikilshtc325k") {
+    set("output-mode", o.output_mode, std::string("lsh"));
+    set("hash-family", o.family, std::string("dwta"));
+    set("k", o.k, 5u);
+    set("l", o.l, 350u);
+    set("batch-size", o.batch_size, std::size_t{256});
+    set("learning-rate", o.learning_rate, 1e-4f);
+  } else {
+    throw UsageError("unknown preset '" + preset +
+                     "' (expected amazon670k, delicious200k or wikilshtc325k)");
+  }
+  set("hidden", o.hidden, 128u);
+}
+
+nn::OptimizerKind parse_optimizer(const std::string& name) {
+  if (name == "adam") return nn::OptimizerKind::lazy_adam;
+  if (name == "dense-adam") return nn::OptimizerKind::dense_adam;
+  if (name == "sgd") return nn::OptimizerKind::sgd;
+  throw UsageError("unknown optimizer '" + name + "' (expected adam, dense-adam or sgd)");
+}
+
+lsh::ScheduleKind parse_schedule(const std::string& name) {
+  if (name == "fixed") return lsh::ScheduleKind::fixed;
+  if (name == "exponential") return lsh::ScheduleKind::exponential;
+  if (name == "on-change") return lsh::ScheduleKind::on_change;
+  throw UsageError("unknown rebuild schedule '" + name + "' (expected fixed, exponential or on-change)");
+}
+
+struct EvalResult {
+  double p1 = 0, p3 = 0, p5 = 0;
+};
+
+EvalResult evaluate(const nn::Network& network, const CsrMatrix& features, const xc::Dataset& truth,
+                    int threads) {
+  nn::Predictor predictor(network, {.top_k = 5, .threads = threads});
+  const nn::TopK top = predictor.predict_exact(features);
+  xc::MetricsAccumulator acc(5);
+  std::vector<std::uint32_t> ranked;
+  for (std::size_t i = 0; i < top.rows; ++i) {
+    ranked.clear();
+    for (std::uint32_t id : top.row_ids(i)) {
+      if (id != nn::kNoLabel) ranked.push_back(id);
+    }
+    acc.add(truth.labels(i), ranked);
+  }
+  return {acc.value({xc::MetricKind::kPrecision, 1}), acc.value({xc::MetricKind::kPrecision, 3}),
+          acc.value({xc::MetricKind::kPrecision, 5})};
+}
+
+std::string fixed(double value, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+}  // namespace
+
+int run_train(const std::vector<std::string>& args) {
+  cli::CommonOptions common;
+  TrainOptions o;
+  po::options_description data("Data");
+  data.add_options()
+      ("input,i", po::value(&o.input)->value_name("FILE"),
+       "training data (plain, gz, zst, bz2, xz, or - for stdin)")
+      ("input-labels", po::value(&o.input_labels)->value_name("FILE"),
+       "labels file of the training data (--format split)")
+      ("test,t", po::value(&o.test)->value_name("FILE"),
+       "test data, evaluated (P@1/3/5 on a random subset) after each epoch")
+      ("test-labels", po::value(&o.test_labels)->value_name("FILE"),
+       "labels file of the test data (--format split)")
+      ("output,o", po::value(&o.output)->value_name("MODEL"), "where to write the model")
+      ("format", po::value(&o.format)->default_value(o.format)->value_name("FMT"),
+       "xc, libsvm or split")
+      ("skip-bad-rows", po::bool_switch(&o.skip_bad_rows),
+       "skip (and count) malformed rows instead of stopping")
+      ("eval-rows", po::value(&o.eval_rows)->default_value(o.eval_rows)->value_name("N"),
+       "test rows evaluated after each epoch (a random subset; 0 = none)");
+  po::options_description net("Network");
+  net.add_options()
+      ("preset", po::value(&o.preset)->value_name("NAME"),
+       "published SLIDE settings: amazon670k, delicious200k or wikilshtc325k")
+      ("hidden", po::value(&o.hidden)->default_value(o.hidden)->value_name("N"), "hidden layer size")
+      ("output-mode", po::value(&o.output_mode)->default_value(o.output_mode)->value_name("MODE"),
+       "auto (exact below 20000 labels, else lsh), exact, lsh or uniform")
+      ("precision", po::value(&o.precision)->default_value(o.precision)->value_name("P"),
+       "fp32, bf16-act (bfloat16 activations) or bf16 (bfloat16 output products)");
+  po::options_description hash("LSH and active sets (output modes lsh and uniform)");
+  hash.add_options()
+      ("hash-family", po::value(&o.family)->default_value(o.family)->value_name("F"),
+       "dwta, wta, simhash or minhash")
+      ("k", po::value(&o.k)->default_value(o.k)->value_name("K"), "hash codes per table")
+      ("l", po::value(&o.l)->default_value(o.l)->value_name("L"), "hash tables")
+      ("bin-size", po::value(&o.bin_size)->default_value(o.bin_size)->value_name("N"),
+       "WTA/DWTA dimensions per bin")
+      ("bucket-capacity", po::value(&o.capacity)->default_value(o.capacity)->value_name("N"),
+       "ids per bucket")
+      ("bucket-replacement", po::value(&o.replacement)->default_value(o.replacement)->value_name("R"),
+       "fifo or reservoir")
+      ("active-policy", po::value(&o.active_policy)->default_value(o.active_policy)->value_name("P"),
+       "budget, union, threshold, top-hits, uniform or exact")
+      ("active-size", po::value(&o.active_size)->default_value(o.active_size)->value_name("N"),
+       "active-set budget (labels included); minimum size for union and threshold")
+      ("min-hits", po::value(&o.min_hits)->default_value(o.min_hits)->value_name("M"),
+       "threshold policy: tables an id must be found in")
+      ("rebuild-schedule", po::value(&o.schedule)->default_value(o.schedule)->value_name("S"),
+       "when to rehash: fixed, exponential or on-change")
+      ("rehash-period", po::value(&o.rehash_period)->default_value(o.rehash_period)->value_name("N"),
+       "batches between rehashes (exponential: the first interval)")
+      ("rehash-growth", po::value(&o.rehash_growth)->default_value(o.rehash_growth)->value_name("G"),
+       "exponential: interval growth factor")
+      ("rehash-max-period", po::value(&o.rehash_max_period)->default_value(o.rehash_max_period)->value_name("N"),
+       "exponential: largest interval (0 = none)")
+      ("change-threshold", po::value(&o.change_threshold)->default_value(o.change_threshold)->value_name("F"),
+       "on-change: rehash when this fraction of sampled rows changed keys")
+      ("rebuild-every", po::value(&o.rebuild_every)->default_value(o.rebuild_every)->value_name("N"),
+       "draw new hash functions every N rehashes (0 = never)");
+  po::options_description opt("Optimisation");
+  opt.add_options()
+      ("optimizer", po::value(&o.optimizer)->default_value(o.optimizer)->value_name("O"),
+       "adam (lazy: touched rows only), dense-adam or sgd")
+      ("learning-rate,r", po::value(&o.learning_rate)->default_value(o.learning_rate, "0.001")->value_name("R"),
+       "learning rate")
+      ("batch-size,b", po::value(&o.batch_size)->default_value(o.batch_size)->value_name("N"),
+       "examples per optimizer step")
+      ("epochs,e", po::value(&o.epochs)->default_value(o.epochs)->value_name("N"), "passes over the data");
+  po::options_description run("Run");
+  run.add_options()
+      ("log", po::value(&o.log)->value_name("FILE"),
+       "TSV log: batch, train seconds, wall seconds, loss, P@1, P@3, P@5, active size")
+      ("checkpoint", po::value(&o.checkpoint)->value_name("FILE"),
+       "checkpoint file (default MODEL.ckpt)")
+      ("checkpoint-every", po::value(&o.checkpoint_minutes)->default_value(o.checkpoint_minutes)->value_name("MIN"),
+       "minutes between checkpoints within an epoch (0 = at epoch ends only)")
+      ("resume", po::bool_switch(&o.resume), "continue from the checkpoint")
+      ("max-memory", po::value(&o.max_memory)->value_name("SIZE"),
+       "refuse to start if the estimate exceeds SIZE (e.g. 8G)");
+  po::options_description all(
+      "Usage: slide-xc train -i TRAIN [-t TEST] -o MODEL [options]\n\nTrain a model");
+  all.add(data).add(net).add(hash).add(opt).add(run).add(cli::common_options_description(common, false));
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).run(), vm);
+  if (vm.count("help")) {
+    std::cout << all << "\n";
+    return cli::kExitOk;
+  }
+  po::notify(vm);
+  cli::RunEnvironment environment(common);
+  if (vm.count("version")) {
+    std::cout << cli::version_line("slide-xc") << "\n";
+    return cli::kExitOk;
+  }
+  apply_preset(o.preset, vm, o);
+  if (o.input.empty()) throw UsageError("train needs --input (-i)");
+  if (o.output.empty()) throw UsageError("train needs --output (-o)");
+  if (o.input == "-" && o.test == "-") throw UsageError("the training and test data cannot both be stdin");
+  const InputFormat format = parse_input_format(o.format);
+  if (format == InputFormat::split && (o.input_labels.empty() || (!o.test.empty() && o.test_labels.empty()))) {
+    throw UsageError("--format split needs --input-labels (and --test-labels with --test)");
+  }
+  if (o.hidden == 0) throw UsageError("--hidden must be positive");
+  if (o.epochs == 0) throw UsageError("--epochs must be positive");
+  if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate)) {
+    throw UsageError("--learning-rate must be a positive number");
+  }
+  if (o.checkpoint_minutes < 0) throw UsageError("--checkpoint-every must be >= 0");
+  const nn::OptimizerKind optimizer = parse_optimizer(o.optimizer);
+  const nn::Precision precision = parse_precision(o.precision);
+  OutputMode mode = parse_output_mode(o.output_mode);
+  std::optional<std::uint64_t> max_memory;
+  if (!o.max_memory.empty()) max_memory = parse_memory_size(o.max_memory);
+  const std::string checkpoint_path = o.checkpoint.empty() ? o.output + ".ckpt" : o.checkpoint;
+
+  nn::LshSelectorConfig lsh_config;
+  lsh_config.tables.family = lsh::parse_family(o.family);
+  lsh_config.tables.k = o.k;
+  lsh_config.tables.l = o.l;
+  lsh_config.tables.bin_size = o.bin_size;
+  lsh_config.tables.capacity = o.capacity;
+  lsh_config.tables.replacement = lsh::parse_replacement(o.replacement);
+  lsh_config.tables.seed = common.seed ^ 0x9E3779B97F4A7C15ull;
+  lsh_config.active.policy = lsh::parse_active_policy(o.active_policy);
+  lsh_config.active.beta = o.active_size;
+  lsh_config.active.min_active = o.active_size;
+  lsh_config.active.min_hits = o.min_hits;
+  lsh_config.schedule.kind = parse_schedule(o.schedule);
+  lsh_config.schedule.period = o.rehash_period;
+  lsh_config.schedule.growth = o.rehash_growth;
+  lsh_config.schedule.max_period = o.rehash_max_period;
+  lsh_config.schedule.change_threshold = o.change_threshold;
+  lsh_config.schedule.rebuild_every = o.rebuild_every;
+  if (o.active_size == 0) throw UsageError("--active-size must be positive");
+
+  // The model file's temporary is created now: an unwritable destination fails before training.
+  auto writer = std::make_unique<model::ModelWriter>(o.output, model::kKindXc);
+  cli::install_interrupt_handlers();
+  const bool quiet = common.quiet;
+  const Clock::time_point wall_start = Clock::now();
+
+  // Data.
+  if (!quiet) std::cerr << "reading " << o.input << "\n";
+  xc::ReadResult train_read = load_data({o.input, o.input_labels}, format, o.skip_bad_rows);
+  auto report_skipped = [&](const xc::ReadReport& report, const std::string& name) {
+    if (report.skipped_rows == 0 || quiet) return;
+    std::cerr << "slide-xc: skipped " << report.skipped_rows << " bad row(s) of " << name << "\n";
+    for (const std::string& message : report.skipped_messages) std::cerr << "  " << message << "\n";
+  };
+  report_skipped(train_read.report, o.input);
+  const xc::Dataset& train_data = train_read.data;
+  if (train_data.rows() == 0) throw DataError(o.input, 0, "no training rows");
+  std::optional<xc::Dataset> test_data;
+  if (!o.test.empty()) {
+    if (!quiet) std::cerr << "reading " << o.test << "\n";
+    xc::ReadResult test_read = load_data({o.test, o.test_labels}, format, o.skip_bad_rows,
+                                         train_data.num_features(), train_data.num_labels());
+    report_skipped(test_read.report, o.test);
+    test_data = std::move(test_read.data);
+  }
+  std::uint32_t input_dim = train_data.num_features();
+  std::uint32_t output_dim = train_data.num_labels();
+  if (test_data) {
+    input_dim = std::max(input_dim, test_data->num_features());
+    output_dim = std::max(output_dim, test_data->num_labels());
+  }
+  if (input_dim == 0 || output_dim == 0) {
+    throw DataError(o.input, 0, "the data has no features or no labels");
+  }
+  if (mode == OutputMode::automatic) {
+    mode = output_dim >= kAutoLshLabels ? OutputMode::lsh : OutputMode::exact;
+  }
+
+  // Network configuration, from the checkpoint when resuming.
+  nn::NetworkConfig net_config;
+  net_config.input_dim = input_dim;
+  net_config.hidden_dims = {o.hidden};
+  net_config.output_dim = output_dim;
+  net_config.seed = common.seed;
+  // Glorot uniform for the input layer and 1/sqrt(fan-in) for the output layer (PyTorch's
+  // defaults for this network): a 0.01 standard deviation learns markedly slower here.
+  net_config.hidden_init = {nn::Init::Kind::uniform,
+                            static_cast<float>(std::sqrt(6.0 / (double(input_dim) + o.hidden)))};
+  net_config.output_init = {nn::Init::Kind::uniform,
+                            static_cast<float>(1.0 / std::sqrt(double(o.hidden)))};
+  std::unique_ptr<model::ModelReader> resume_reader;
+  if (o.resume) {
+    resume_reader = std::make_unique<model::ModelReader>(checkpoint_path);
+    resume_reader->require_kind(model::kKindCheckpoint);
+    const model::ModelConfig stored = resume_reader->config();
+    net_config = nn::load_network_config(stored);
+    if (net_config.input_dim != input_dim || net_config.output_dim != output_dim) {
+      throw UsageError("the checkpoint " + checkpoint_path + " is for " +
+                       std::to_string(net_config.input_dim) + " features and " +
+                       std::to_string(net_config.output_dim) + " labels, the data has " +
+                       std::to_string(input_dim) + " and " + std::to_string(output_dim));
+    }
+    const ModelSettings settings = load_settings(stored);
+    mode = settings.output_mode;
+    lsh_config.tables = settings.lsh.tables;
+  }
+  net_config.check();
+
+  // Memory: parameters, optimizer state (gradients and two moments for Adam), the bf16 copy of
+  // the output layer, hash tables, and the engine's copy of the training data.
+  const double params = static_cast<double>(net_config.parameter_count()) * sizeof(float);
+  double estimate = params * (optimizer == nn::OptimizerKind::sgd ? 1.0 : 4.0);
+  if (precision == nn::Precision::bf16_weights) {
+    estimate += static_cast<double>(output_dim) * o.hidden * 2.0;
+  }
+  if (mode == OutputMode::lsh) {
+    estimate += static_cast<double>(o.l) * output_dim * 2 * sizeof(std::uint32_t);
+  }
+  estimate += static_cast<double>(train_data.feature_nnz()) * 8 + train_data.label_nnz() * 4.0 +
+              train_data.rows() * 16.0;
+  const std::optional<std::uint64_t> available = available_memory();
+  if (max_memory && estimate > static_cast<double>(*max_memory)) {
+    throw ResourceError("this configuration needs about " + format_bytes(estimate) +
+                        ", more than --max-memory " + format_bytes(static_cast<double>(*max_memory)));
+  }
+  if (available && estimate > static_cast<double>(*available)) {
+    throw ResourceError("this configuration needs about " + format_bytes(estimate) + " but only " +
+                        format_bytes(static_cast<double>(*available)) + " of memory is available");
+  }
+  if (common.verbose) {
+    std::cerr << "estimated memory: " << format_bytes(estimate) << "\n";
+  }
+
+  const std::vector<std::uint64_t> label_counts = [&] {
+    std::vector<std::uint64_t> counts = train_data.label_counts();
+    counts.resize(output_dim, 0);
+    return counts;
+  }();
+  const std::uint64_t train_points = train_data.rows();
+  // The engine's copy replaces the reader's: the training data is held once.
+  const SparseDataset train = to_sparse(train_data);
+  train_read.data = xc::Dataset();
+  // The evaluation subset: random rows, never the first ones (XC files are often sorted by label).
+  std::optional<xc::Dataset> eval_truth;
+  std::optional<CsrMatrix> eval_features;
+  if (test_data && o.eval_rows > 0 && test_data->rows() > 0) {
+    const std::vector<std::uint64_t> rows =
+        xc::random_subset(test_data->rows(), o.eval_rows, common.seed ^ 0x5EEDull);
+    eval_truth = test_data->select(rows);
+    eval_features = features_of(*eval_truth);
+    test_data.reset();
+  }
+
+  nn::Network network(net_config, /*initialize=*/!o.resume);
+  std::unique_ptr<nn::NeuronSelector> selector;
+  switch (mode) {
+    case OutputMode::lsh:
+      selector = std::make_unique<nn::LshSelector>(output_dim, o.hidden, lsh_config);
+      break;
+    case OutputMode::uniform:
+      selector = std::make_unique<nn::UniformSelector>(output_dim, o.active_size);
+      break;
+    default:
+      selector = std::make_unique<nn::ExactSelector>(output_dim);
+  }
+  nn::TrainerConfig trainer_config;
+  trainer_config.optimizer = optimizer;
+  trainer_config.precision = precision;
+  trainer_config.learning_rate = o.learning_rate;
+  trainer_config.epochs = o.epochs;
+  trainer_config.batch_size = o.batch_size;
+  trainer_config.threads = environment.threads();
+  trainer_config.seed = common.seed;
+  trainer_config.check();
+  nn::Trainer trainer(network, *selector, trainer_config);
+  if (o.resume) {
+    nn::load_network_weights(*resume_reader, network);
+    nn::load_trainer_state(*resume_reader, trainer);
+    resume_reader.reset();
+    if (!quiet) {
+      std::cerr << "resuming from " << checkpoint_path << " at epoch " << trainer.epoch() + 1
+                << " (step " << trainer.step() << ")\n";
+    }
+  }
+
+  ModelSettings settings;
+  settings.output_mode = mode;
+  settings.precision = precision;
+  settings.lsh = lsh_config;
+  settings.train_points = train_points;
+  auto current_settings = [&] {
+    ModelSettings s = settings;
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      s.lsh.tables.seed = lsh_selector->current_seed();
+    }
+    return s;
+  };
+
+  std::ofstream log;
+  if (!o.log.empty()) {
+    log.open(o.log, o.resume ? std::ios::app : std::ios::trunc);
+    if (!log) throw OutputCreateError(o.log, "cannot create the log file");
+    if (!o.resume) log << "batch\ttrain_seconds\twall_seconds\tloss\tp@1\tp@3\tp@5\tactive\n";
+  }
+
+  double paused_seconds = 0;  // evaluation and checkpoints, not training
+  const Clock::time_point train_start = Clock::now();
+  Clock::time_point last_checkpoint = train_start;
+  auto save_checkpoint = [&] {
+    const Clock::time_point t0 = Clock::now();
+    model::ModelWriter w(checkpoint_path, model::kKindCheckpoint);
+    model::ModelConfig config;
+    nn::store_network_config(network.config(), config);
+    nn::store_trainer_state(trainer, config);
+    store_settings(current_settings(), config);
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      nn::store_lsh_config(*lsh_selector, config);
+    }
+    w.add_config(config);
+    nn::add_network_sections(w, network);
+    nn::add_trainer_sections(w, trainer);
+    nn::add_label_counts(w, label_counts);
+    w.commit();
+    last_checkpoint = Clock::now();
+    paused_seconds += seconds_between(t0, last_checkpoint);
+  };
+
+  cli::ProgressMeter meter(stderr, "examples", quiet);
+  const double total_examples = static_cast<double>(o.epochs) * static_cast<double>(train.size());
+  const std::uint64_t first_epoch = trainer.epoch();
+  int signal_seen = 0;
+  double last_loss = 0, last_active = 0;
+  const auto checkpoint_interval = std::chrono::duration<double>(o.checkpoint_minutes * 60.0);
+  for (std::uint64_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
+    const nn::TrainStats stats = trainer.train_epoch(train, [&](const nn::TrainProgress& p) {
+      last_loss = p.loss;
+      last_active = p.active;
+      const Clock::time_point now = Clock::now();
+      if (log.is_open()) {
+        log << p.step << '\t' << fixed(seconds_between(train_start, now) - paused_seconds, 3) << '\t'
+            << fixed(seconds_between(wall_start, now), 3) << '\t' << fixed(p.loss, 6) << "\t\t\t\t"
+            << fixed(p.active, 1) << '\n';
+      }
+      const double done = static_cast<double>(epoch - first_epoch) * train.size() + p.examples_done;
+      meter.update(done, total_examples - static_cast<double>(first_epoch) * train.size(),
+                   {{"epoch", std::to_string(epoch + 1) + "/" + std::to_string(o.epochs)},
+                    {"loss", fixed(p.loss, 4)},
+                    {"active", fixed(p.active, 0)}});
+      if (const int sig = cli::interrupt_signal()) {
+        signal_seen = sig;
+        save_checkpoint();
+        return false;
+      }
+      if (o.checkpoint_minutes > 0 && now - last_checkpoint >= checkpoint_interval) {
+        save_checkpoint();
+      }
+      return true;
+    });
+    if (signal_seen) {
+      if (!quiet) std::cerr << "\n";
+      if (log.is_open()) log.flush();
+      throw InterruptedError(signal_seen, "interrupted; checkpoint saved to " + checkpoint_path +
+                                              " (continue with --resume)");
+    }
+    const Clock::time_point t0 = Clock::now();
+    std::string eval_text;
+    if (eval_truth) {
+      const EvalResult r = evaluate(network, *eval_features, *eval_truth, environment.threads());
+      eval_text = "P@1 " + fixed(r.p1, 4) + "  P@3 " + fixed(r.p3, 4) + "  P@5 " + fixed(r.p5, 4);
+      if (log.is_open()) {
+        const Clock::time_point now = Clock::now();
+        log << trainer.step() << '\t'
+            << fixed(seconds_between(train_start, t0) - paused_seconds, 3) << '\t'
+            << fixed(seconds_between(wall_start, now), 3) << '\t' << fixed(stats.mean_loss(), 6)
+            << '\t' << fixed(r.p1, 6) << '\t' << fixed(r.p3, 6) << '\t' << fixed(r.p5, 6) << '\t'
+            << fixed(stats.mean_active(), 1) << '\n';
+      }
+    }
+    paused_seconds += seconds_between(t0, Clock::now());
+    if (log.is_open()) log.flush();
+    if (!quiet) {
+      meter.update(static_cast<double>(epoch + 1 - first_epoch) * train.size(),
+                   total_examples - static_cast<double>(first_epoch) * train.size(),
+                   {{"epoch", std::to_string(epoch + 1) + "/" + std::to_string(o.epochs)},
+                    {"loss", fixed(last_loss, 4)},
+                    {"active", fixed(last_active, 0)}});
+      std::fprintf(stderr, "%sepoch %llu: mean loss %.4f, active %.0f%s%s\n",
+                   meter.is_terminal() ? "\n" : "", static_cast<unsigned long long>(epoch + 1),
+                   stats.mean_loss(), stats.mean_active(), eval_text.empty() ? "" : ", ",
+                   eval_text.c_str());
+    }
+    if (epoch + 1 < o.epochs) save_checkpoint();
+  }
+  meter.finish(total_examples - static_cast<double>(first_epoch) * train.size(),
+               {{"epoch", std::to_string(o.epochs) + "/" + std::to_string(o.epochs)},
+                {"loss", fixed(last_loss, 4)},
+                {"active", fixed(last_active, 0)}});
+
+  model::ModelConfig config;
+  nn::store_network_config(network.config(), config);
+  store_settings(current_settings(), config);
+  if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+    nn::store_lsh_config(*lsh_selector, config);
+  }
+  writer->add_config(config);
+  nn::add_network_sections(*writer, network);
+  nn::add_label_counts(*writer, label_counts);
+  writer->commit();
+  // The model supersedes the checkpoint.
+  std::error_code ignored;
+  std::filesystem::remove(checkpoint_path, ignored);
+  if (!quiet) std::cerr << "model written to " << o.output << "\n";
+  return cli::kExitOk;
+}
+
+}  // namespace slide::xc_app

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# slide-xc train -> predict -> test on the shipped Bibtex: the prediction file's exact format,
+# predict from stdin to stdout, the same predictions on 1 and 2 threads, the --log columns, and
+# the quality of the default settings (Bibtex: P@1 ~0.62, P@3 ~0.38, P@5 ~0.28; checked with a
+# two-point tolerance).
+source "$(dirname "$0")/common.bash"
+
+data=$SLIDE_SOURCE_DIR/corpora/bibtex
+train=$data/bibtex_train.txt.zst
+test=$data/bibtex_test.txt.zst
+
+expect_exit 0 "$SLIDE_XC" train -i "$train" -t "$test" -o "$work/model" --threads 1 \
+  --log "$work/log.tsv" || { finish; }
+[ -s "$work/model" ] || fail "train wrote no model"
+[ -e "$work/model.ckpt" ] && fail "the checkpoint was left behind after a finished run"
+grep -q 'epoch 10:.*P@1 0\.' "$work/err" || fail "train printed no per-epoch evaluation: $(tail -3 "$work/err")"
+
+# The log: a header and 8 tab-separated columns; epoch-end rows carry P@1/3/5.
+head -1 "$work/log.tsv" | grep -qx $'batch\ttrain_seconds\twall_seconds\tloss\tp@1\tp@3\tp@5\tactive' ||
+  fail "log header: $(head -1 "$work/log.tsv")"
+awk -F'\t' 'NR > 1 && NF != 8 { bad = 1 } END { exit bad }' "$work/log.tsv" || fail "log rows without 8 columns"
+evals=$(awk -F'\t' 'NR > 1 && $5 != ""' "$work/log.tsv" | wc -l)
+[ "$evals" -eq 10 ] || fail "log has $evals evaluation rows, expected 10"
+
+# Predictions: one line per test row, 5 label:score pairs by decreasing score.
+expect_exit 0 "$SLIDE_XC" predict -m "$work/model" -i "$test" -o "$work/pred" --threads 1
+rows=$(zstd -dc "$test" | head -1 | cut -d' ' -f1)
+[ "$(wc -l <"$work/pred")" -eq "$rows" ] || fail "predict wrote $(wc -l <"$work/pred") lines for $rows rows"
+pair='(0|[1-9][0-9]*):-?[0-9][0-9.e+-]*'
+grep -vqE "^$pair( $pair){4}\$" "$work/pred" && fail "malformed prediction line: $(grep -vE "^$pair( $pair){4}\$" "$work/pred" | head -1)"
+awk '{ for (i = 2; i <= NF; i++) { split($(i-1), a, ":"); split($i, b, ":"); if (b[2] + 0 > a[2] + 0) bad = 1 } } END { exit bad }' \
+  "$work/pred" || fail "scores not in decreasing order"
+awk '{ delete seen; for (i = 1; i <= NF; i++) { split($i, a, ":"); if (a[1] in seen || a[1] + 0 >= 159) bad = 1; seen[a[1]] } } END { exit bad }' \
+  "$work/pred" || fail "a label repeated in a row or out of range"
+
+# stdin -> stdout gives the same bytes; --header adds `N L`; 2 threads give the same bytes.
+zstd -dc "$test" | "$SLIDE_XC" predict -m "$work/model" -i - -o - --threads 1 >"$work/pred_stdout" ||
+  fail "predict from stdin failed"
+cmp -s "$work/pred" "$work/pred_stdout" || fail "predict from stdin to stdout differs from the file run"
+expect_exit 0 "$SLIDE_XC" predict -m "$work/model" -i "$test" -o "$work/pred2" --threads 2
+cmp -s "$work/pred" "$work/pred2" || fail "predictions differ between --threads 1 and --threads 2"
+expect_exit 0 "$SLIDE_XC" predict -m "$work/model" -i "$test" -o - --header -k 3
+[ "$(head -1 "$work/out")" = "$rows 159" ] || fail "--header line: $(head -1 "$work/out")"
+[ "$(sed -n 2p "$work/out" | wc -w)" -eq 3 ] || fail "-k 3 did not give 3 pairs"
+
+# test: napkinXC-style report; the figures of the default settings, with a tolerance.
+expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$test" --metrics p@1,p@3,p@5,ndcg@5,psp@5
+[ "$(head -1 "$work/out")" = "Results:" ] || fail "test output does not start with Results:"
+grep -qE '^  P@1: 0\.[0-9]{5}$' "$work/out" || fail "no '  P@1: 0.xxxxx' line: $(cat "$work/out")"
+[ "$(wc -l <"$work/out")" -eq 6 ] || fail "test printed $(wc -l <"$work/out") lines for 5 metrics"
+value() { awk -v m="$1" '$1 == m":" { print $2 }' "$work/out"; }
+awk -v p1="$(value P@1)" -v p3="$(value P@3)" -v p5="$(value P@5)" \
+  'BEGIN { exit !(p1 >= 0.59 && p3 >= 0.35 && p5 >= 0.26) }' ||
+  fail "Bibtex quality below 0.59/0.35/0.26: $(tr '\n' ' ' <"$work/out")"
+# The default metric list: P, nDCG, PSP, PSnDCG at 1..5.
+expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$test"
+[ "$(grep -c '^  [A-Za-z]*@[1-5]: ' "$work/out")" -eq 20 ] || fail "default metrics: $(cat "$work/out")"
+# The P@1 of test agrees with the prediction file scored by hand.
+p1_test=$(awk '$1 == "P@1:" { print $2 }' "$work/out")
+p1_hand=$(paste -d'|' <(zstd -dc "$test" | tail -n +2 | cut -d' ' -f1) <(cut -d' ' -f1 "$work/pred" | cut -d: -f1) |
+  awk -F'|' '{ n = split($1, l, ","); for (i = 1; i <= n; i++) if (l[i] == $2) hit++ } END { printf "%.5f", hit / NR }')
+[ "$p1_test" = "$p1_hand" ] || fail "test P@1 $p1_test, counted from the predictions $p1_hand"
+# LSH inference runs and scores within a point of exact (159 labels: the tables cover them).
+expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$test" --inference lsh --metrics p@1
+awk -v a="$(awk '$1 == "P@1:" { print $2 }' "$work/out")" -v b="$p1_test" 'BEGIN { exit !(a >= b - 0.01) }' ||
+  fail "LSH inference P@1 $(cat "$work/out") vs exact $p1_test"
+finish
