@@ -137,6 +137,13 @@ EvalResult evaluate(const nn::Network& network, const CsrMatrix& features, const
           acc.value({xc::MetricKind::kPrecision, 5})};
 }
 
+// Shortest decimal for a default shown in --help (Boost would print 1.1000000000000001).
+std::string format_default(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
 std::string fixed(double value, int digits) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", digits, value);
@@ -196,11 +203,11 @@ int run_train(const std::vector<std::string>& args) {
        "when to rehash: fixed, exponential or on-change")
       ("rehash-period", po::value(&o.rehash_period)->default_value(o.rehash_period)->value_name("N"),
        "batches between rehashes (exponential: the first interval)")
-      ("rehash-growth", po::value(&o.rehash_growth)->default_value(o.rehash_growth)->value_name("G"),
+      ("rehash-growth", po::value(&o.rehash_growth)->default_value(o.rehash_growth, format_default(o.rehash_growth))->value_name("G"),
        "exponential: interval growth factor")
       ("rehash-max-period", po::value(&o.rehash_max_period)->default_value(o.rehash_max_period)->value_name("N"),
        "exponential: largest interval (0 = none)")
-      ("change-threshold", po::value(&o.change_threshold)->default_value(o.change_threshold)->value_name("F"),
+      ("change-threshold", po::value(&o.change_threshold)->default_value(o.change_threshold, format_default(o.change_threshold))->value_name("F"),
        "on-change: rehash when this fraction of sampled rows changed keys")
       ("rebuild-every", po::value(&o.rebuild_every)->default_value(o.rebuild_every)->value_name("N"),
        "draw new hash functions every N rehashes (0 = never)");
