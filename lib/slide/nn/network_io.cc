@@ -1,0 +1,267 @@
+#include "slide/nn/network_io.h"
+
+#include <cstring>
+#include <sstream>
+#include <string>
+
+#include "slide/core/error.h"
+
+namespace slide::nn {
+namespace {
+
+// The tensors of a ParameterBuffers in file order, with their tags.
+struct TensorRef {
+  std::string tag;
+  float* data;
+  std::size_t rows, cols, stride;
+};
+
+std::vector<TensorRef> tensors(ParameterBuffers& p) {
+  std::vector<TensorRef> t;
+  auto add_matrix = [&](std::string tag, DenseMatrix<float>& m) {
+    t.push_back({std::move(tag), m.data(), m.rows(), m.cols(), m.stride()});
+  };
+  add_matrix("WIN ", p.input_weights);
+  add_matrix("BIN ", p.input_bias);
+  add_matrix("WOUT", p.output_weights);
+  t.push_back({"BOUT", p.output_bias.data(), p.output_bias.empty() ? 0 : p.output_bias.size(), 1, 1});
+  for (std::size_t l = 0; l < p.hidden_weights.size(); ++l) {
+    const std::string digit = std::to_string(l + 1);
+    add_matrix("WH" + digit + " ", p.hidden_weights[l]);
+    add_matrix("BH" + digit + " ", p.hidden_bias[l]);
+  }
+  return t;
+}
+
+void add_tensor(model::ModelWriter& writer, model::Tag tag, const TensorRef& t) {
+  if (t.rows == 0) return;  // absent bias
+  if (t.cols == t.stride) {
+    writer.add_array(tag, std::span<const float>(t.data, t.rows * t.cols));
+    return;
+  }
+  writer.add_stream(tag, [t](model::SectionSink& sink) {
+    for (std::size_t r = 0; r < t.rows; ++r) sink.write(t.data + r * t.stride, t.cols * sizeof(float));
+  });
+}
+
+void read_tensor(const model::ModelReader& reader, model::Tag tag, const TensorRef& t) {
+  if (t.rows == 0) return;
+  const std::span<const float> values = reader.section_as<float>(tag);
+  if (values.size() != t.rows * t.cols) {
+    throw FormatError(reader.path(), "section '" + tag.to_string() + "' holds " +
+                                         std::to_string(values.size()) + " floats, expected " +
+                                         std::to_string(t.rows * t.cols));
+  }
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    std::memcpy(t.data + r * t.stride, values.data() + r * t.cols, t.cols * sizeof(float));
+  }
+}
+
+// "AMnn" / "AVnn"; index < 100 (at most 4 + 2 * kMaxHiddenLayers tensors).
+std::string moment_tag(char kind, std::size_t index) {
+  return std::string{'A', kind, static_cast<char>('0' + index / 10 % 10),
+                     static_cast<char>('0' + index % 10)};
+}
+
+std::string init_text(const Init& init) {
+  const char* kind = init.kind == Init::Kind::normal    ? "normal"
+                     : init.kind == Init::Kind::uniform ? "uniform"
+                                                        : "zeros";
+  std::ostringstream out;
+  out.precision(9);
+  out << kind << ':' << init.scale;
+  return out.str();
+}
+
+Init parse_init(const model::ModelConfig& config, const std::string& key) {
+  const std::string text = config.get_string(key);
+  const auto colon = text.find(':');
+  Init init;
+  const std::string kind = text.substr(0, colon);
+  if (kind == "normal") {
+    init.kind = Init::Kind::normal;
+  } else if (kind == "uniform") {
+    init.kind = Init::Kind::uniform;
+  } else if (kind == "zeros") {
+    init.kind = Init::Kind::zeros;
+  } else {
+    throw FormatError(config.source(), "key " + key + ": unknown initialisation '" + text + "'");
+  }
+  try {
+    init.scale = colon == std::string::npos ? 0.0f : std::stof(text.substr(colon + 1));
+  } catch (const std::exception&) {
+    throw FormatError(config.source(), "key " + key + ": bad scale in '" + text + "'");
+  }
+  return init;
+}
+
+std::uint32_t get_u32(const model::ModelConfig& config, const std::string& key) {
+  const std::int64_t v = config.get_int(key);
+  if (v < 0 || v > 0xFFFFFFFFll) {
+    throw FormatError(config.source(), "key " + key + " is out of range: " + std::to_string(v));
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+const char* optimizer_name(OptimizerKind kind) {
+  switch (kind) {
+    case OptimizerKind::sgd: return "sgd";
+    case OptimizerKind::lazy_adam: return "lazy_adam";
+    case OptimizerKind::dense_adam: return "dense_adam";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+void store_network_config(const NetworkConfig& c, model::ModelConfig& out) {
+  out.set_int("net.input_dim", c.input_dim);
+  std::string dims;
+  for (std::size_t l = 0; l < c.hidden_dims.size(); ++l) {
+    dims += (l ? "," : "") + std::to_string(c.hidden_dims[l]);
+  }
+  out.set_string("net.hidden_dims", dims);
+  out.set_int("net.output_dim", c.output_dim);
+  out.set_string("net.activation", c.hidden_activation == Activation::relu ? "relu" : "identity");
+  out.set_bool("net.hidden_bias", c.hidden_bias);
+  out.set_bool("net.output_bias", c.output_bias);
+  // As a decimal string: a 64-bit seed does not fit a signed int64 in general.
+  out.set_string("net.seed", std::to_string(c.seed));
+  out.set_string("net.hidden_init", init_text(c.hidden_init));
+  out.set_string("net.output_init", init_text(c.output_init));
+}
+
+NetworkConfig load_network_config(const model::ModelConfig& config) {
+  NetworkConfig c;
+  c.input_dim = get_u32(config, "net.input_dim");
+  c.output_dim = get_u32(config, "net.output_dim");
+  c.hidden_dims.clear();
+  const std::string dims = config.get_string("net.hidden_dims");
+  std::size_t start = 0;
+  while (start <= dims.size()) {
+    const std::size_t comma = std::min(dims.find(',', start), dims.size());
+    try {
+      std::size_t used = 0;
+      const std::string part = dims.substr(start, comma - start);
+      const unsigned long v = std::stoul(part, &used);
+      if (used != part.size() || v > 0xFFFFFFFFul) throw std::invalid_argument(part);
+      c.hidden_dims.push_back(static_cast<std::uint32_t>(v));
+    } catch (const std::exception&) {
+      throw FormatError(config.source(), "key net.hidden_dims: expected widths separated by "
+                                         "commas, got '" + dims + "'");
+    }
+    start = comma + 1;
+  }
+  const std::string act = config.get_string("net.activation");
+  if (act == "relu") {
+    c.hidden_activation = Activation::relu;
+  } else if (act == "identity") {
+    c.hidden_activation = Activation::identity;
+  } else {
+    throw FormatError(config.source(), "key net.activation: unknown activation '" + act + "'");
+  }
+  c.hidden_bias = config.get_bool("net.hidden_bias");
+  c.output_bias = config.get_bool("net.output_bias");
+  try {
+    c.seed = std::stoull(config.get_string("net.seed"));
+  } catch (const std::exception&) {
+    throw FormatError(config.source(), "key net.seed: expected an unsigned integer");
+  }
+  c.hidden_init = parse_init(config, "net.hidden_init");
+  c.output_init = parse_init(config, "net.output_init");
+  try {
+    c.check();
+  } catch (const UsageError& e) {
+    throw FormatError(config.source(), e.what());
+  }
+  return c;
+}
+
+void add_network_sections(model::ModelWriter& writer, const Network& network) {
+  // The writer only reads; tensors() takes non-const buffers for the loaders' sake.
+  auto& params = const_cast<ParameterBuffers&>(network.parameters());
+  for (const TensorRef& t : tensors(params)) add_tensor(writer, model::Tag::from_string(t.tag), t);
+}
+
+void load_network_weights(const model::ModelReader& reader, Network& network) {
+  const NetworkConfig file = load_network_config(reader.config());
+  const NetworkConfig& have = network.config();
+  if (file.input_dim != have.input_dim || file.output_dim != have.output_dim ||
+      file.hidden_dims != have.hidden_dims || file.hidden_bias != have.hidden_bias ||
+      file.output_bias != have.output_bias) {
+    throw FormatError(reader.path(), "the network in the file has another shape");
+  }
+  for (const TensorRef& t : tensors(network.parameters())) {
+    read_tensor(reader, model::Tag::from_string(t.tag), t);
+  }
+  network.refresh_bf16_all();
+}
+
+Network load_network(const model::ModelReader& reader) {
+  Network network(load_network_config(reader.config()), false);
+  load_network_weights(reader, network);
+  return network;
+}
+
+void add_label_counts(model::ModelWriter& writer, std::span<const std::uint64_t> counts) {
+  writer.add_copy(kLabelCountsTag, std::as_bytes(counts));
+}
+
+std::vector<std::uint64_t> load_label_counts(const model::ModelReader& reader) {
+  if (!reader.has(kLabelCountsTag)) return {};
+  const auto counts = reader.section_as<std::uint64_t>(kLabelCountsTag);
+  return {counts.begin(), counts.end()};
+}
+
+void store_trainer_state(const Trainer& trainer, model::ModelConfig& out) {
+  const TrainerCounters c = trainer.counters();
+  out.set_string("train.step", std::to_string(c.step));
+  out.set_string("train.epoch", std::to_string(c.epoch));
+  out.set_string("train.examples_seen", std::to_string(c.examples_seen));
+  out.set_string("train.decay_examples", std::to_string(c.decay_examples));
+  out.set_string("train.optimizer", optimizer_name(trainer.config().optimizer));
+  out.set_string("train.seed", std::to_string(trainer.config().seed));
+}
+
+void add_trainer_sections(model::ModelWriter& writer, Trainer& trainer) {
+  AdamState* adam = trainer.adam_state();
+  if (adam == nullptr) return;
+  const auto m = tensors(adam->moments1());
+  const auto v = tensors(adam->moments2());
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    add_tensor(writer, model::Tag::from_string(moment_tag('M', i)), m[i]);
+    add_tensor(writer, model::Tag::from_string(moment_tag('V', i)), v[i]);
+  }
+}
+
+void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
+  const model::ModelConfig config = reader.config();
+  const std::string optimizer = config.get_string("train.optimizer");
+  if (optimizer != optimizer_name(trainer.config().optimizer)) {
+    throw FormatError(reader.path(), "the checkpoint was trained with " + optimizer +
+                                         ", not " + optimizer_name(trainer.config().optimizer));
+  }
+  auto number = [&](const std::string& key) -> std::uint64_t {
+    try {
+      return std::stoull(config.get_string(key));
+    } catch (const std::logic_error&) {
+      throw FormatError(reader.path(), "key " + key + ": expected an unsigned integer");
+    }
+  };
+  TrainerCounters c;
+  c.step = number("train.step");
+  c.epoch = number("train.epoch");
+  c.examples_seen = number("train.examples_seen");
+  c.decay_examples = number("train.decay_examples");
+  if (AdamState* adam = trainer.adam_state()) {
+    const auto m = tensors(adam->moments1());
+    const auto v = tensors(adam->moments2());
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      read_tensor(reader, model::Tag::from_string(moment_tag('M', i)), m[i]);
+      read_tensor(reader, model::Tag::from_string(moment_tag('V', i)), v[i]);
+    }
+  }
+  trainer.restore_counters(c);
+}
+
+}  // namespace slide::nn

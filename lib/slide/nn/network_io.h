@@ -1,0 +1,65 @@
+#pragma once
+
+// Saving and loading networks (and training state) in the slide model container
+// (slide/model/model_file.h). The engine fills sections and CONFIG keys; the application picks
+// the file kind, adds its own sections (vocabulary, labels) and commits.
+//
+// CONFIG keys (ModelConfig): net.input_dim, net.hidden_dims ("128" or "256,128"),
+// net.output_dim, net.activation (relu|identity), net.hidden_bias, net.output_bias, net.seed,
+// net.hidden_init and net.output_init ("normal:0.01", "uniform:0.5", "zeros:0").
+// Checkpoints add train.step, train.epoch, train.examples_seen, train.decay_examples,
+// train.optimizer (sgd|lazy_adam|dense_adam), train.seed.
+//
+// Sections, each an array of float32 rows without padding (rows x cols, row-major):
+//   "WIN "  input-layer weights [input_dim x h0]      "BIN "  its bias [h0] (if any)
+//   "WHl "  hidden layer l >= 1 weights [h_l x h_l-1] "BHl "  its bias (l = 1..7, one digit)
+//   "WOUT"  output weights [output_dim x h_last]      "BOUT" output bias [output_dim] (if any)
+//   "LFRQ"  optional label counts, uint64 [output_dim] (for propensity-scored metrics)
+// Checkpoints add the Adam moments of every tensor above: "AMnn" (first) and "AVnn" (second),
+// nn = the tensor's position in the order WIN, BIN, WOUT, BOUT, WH1, BH1, WH2, ...
+// The random state needs no section: every random stream is a function of (train.seed,
+// train.step or train.epoch), so the counters restore it.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "slide/model/model_config.h"
+#include "slide/model/model_file.h"
+#include "slide/nn/network.h"
+#include "slide/nn/trainer.h"
+
+namespace slide::nn {
+
+inline constexpr model::Tag kLabelCountsTag("LFRQ");
+
+// Writes the net.* keys.
+void store_network_config(const NetworkConfig& config, model::ModelConfig& out);
+// Reads the net.* keys; throws FormatError (via ModelConfig) for a missing or malformed key and
+// for sizes the engine refuses.
+NetworkConfig load_network_config(const model::ModelConfig& config);
+
+// Adds the weight sections. The network's arrays are borrowed: it must not change until the
+// writer commits.
+void add_network_sections(model::ModelWriter& writer, const Network& network);
+// A network from a model file: its CONFIG's net.* keys and its weight sections. Throws
+// FormatError when a section is missing or has the wrong size.
+Network load_network(const model::ModelReader& reader);
+// Loads the weight sections into an existing network of the file's shape (FormatError if the
+// shapes differ).
+void load_network_weights(const model::ModelReader& reader, Network& network);
+
+// Label counts (a copy is stored).
+void add_label_counts(model::ModelWriter& writer, std::span<const std::uint64_t> counts);
+// Empty when the file has no label counts.
+std::vector<std::uint64_t> load_label_counts(const model::ModelReader& reader);
+
+// Checkpoint: the trainer's counters (train.* keys) and, for Adam, both moments (borrowed
+// until commit). Use with add_network_sections for the weights.
+void store_trainer_state(const Trainer& trainer, model::ModelConfig& out);
+void add_trainer_sections(model::ModelWriter& writer, Trainer& trainer);
+// Restores counters and moments into a trainer built with the same network shape and
+// optimizer. Throws FormatError on a mismatch (other optimizer, missing moments, sizes).
+void load_trainer_state(const model::ModelReader& reader, Trainer& trainer);
+
+}  // namespace slide::nn

@@ -1,0 +1,125 @@
+#include "slide/nn/optimizer.h"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "slide/simd/dispatch.h"
+
+namespace slide::nn {
+namespace {
+
+// Adam on one row of a matrix, then the row's gradient is zeroed.
+inline void step_row(const simd::Kernels& k, DenseMatrix<float>& w, DenseMatrix<float>& m,
+                     DenseMatrix<float>& v, DenseMatrix<float>& g, std::size_t r,
+                     const simd::AdamParams& p) {
+  k.adam_step(w.row(r), m.row(r), v.row(r), g.row(r), w.cols(), p);
+  std::memset(g.row(r), 0, w.cols() * sizeof(float));
+}
+
+inline void step_scalar(const simd::Kernels& k, float* w, float* m, float* v, float* g,
+                        const simd::AdamParams& p) {
+  k.adam_step(w, m, v, g, 1, p);
+  *g = 0.0f;
+}
+
+void step_all_rows(const simd::Kernels& k, DenseMatrix<float>& w, DenseMatrix<float>& m,
+                   DenseMatrix<float>& v, DenseMatrix<float>& g, const simd::AdamParams& p) {
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, w.rows(), 256),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t r = range.begin(); r < range.end(); ++r) {
+                        step_row(k, w, m, v, g, r, p);
+                      }
+                    });
+}
+
+}  // namespace
+
+AdamState::AdamState(const NetworkConfig& config, AdamConfig adam)
+    : adam_(adam),
+      grad_(ParameterBuffers::zeros(config)),
+      m_(ParameterBuffers::zeros(config)),
+      v_(ParameterBuffers::zeros(config)),
+      input_flags_(config.input_dim),
+      output_flags_(config.output_dim) {}
+
+float AdamState::corrected_rate(float learning_rate, std::uint64_t t) const {
+  const double td = static_cast<double>(t);
+  const double c1 = 1.0 - std::pow(static_cast<double>(adam_.beta1), td);
+  const double c2 = 1.0 - std::pow(static_cast<double>(adam_.beta2), td);
+  return static_cast<float>(learning_rate * std::sqrt(c2) / c1);
+}
+
+void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input_rows,
+                          std::span<const std::uint32_t> output_rows, float learning_rate,
+                          std::uint64_t t) {
+  const simd::Kernels& k = simd::kernels();
+  const simd::AdamParams p{corrected_rate(learning_rate, t), adam_.beta1, adam_.beta2,
+                           adam_.epsilon};
+  ParameterBuffers& w = network.parameters();
+  const bool refresh = network.has_bf16_output();
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, output_rows.size(), 64),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                        const std::uint32_t r = output_rows[i];
+                        step_row(k, w.output_weights, m_.output_weights, v_.output_weights,
+                                 grad_.output_weights, r, p);
+                        if (!w.output_bias.empty()) {
+                          step_scalar(k, &w.output_bias[r], &m_.output_bias[r],
+                                      &v_.output_bias[r], &grad_.output_bias[r], p);
+                        }
+                        if (refresh) network.refresh_bf16_row(r);
+                        output_flags_[r] = 0;
+                      }
+                    });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, input_rows.size(), 64),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                        const std::uint32_t r = input_rows[i];
+                        step_row(k, w.input_weights, m_.input_weights, v_.input_weights,
+                                 grad_.input_weights, r, p);
+                        input_flags_[r] = 0;
+                      }
+                    });
+  // The small dense parameters: every step.
+  if (w.input_bias.rows()) step_row(k, w.input_bias, m_.input_bias, v_.input_bias, grad_.input_bias, 0, p);
+  for (std::size_t l = 0; l < w.hidden_weights.size(); ++l) {
+    step_all_rows(k, w.hidden_weights[l], m_.hidden_weights[l], v_.hidden_weights[l],
+                  grad_.hidden_weights[l], p);
+    if (w.hidden_bias[l].rows()) {
+      step_row(k, w.hidden_bias[l], m_.hidden_bias[l], v_.hidden_bias[l], grad_.hidden_bias[l], 0, p);
+    }
+  }
+}
+
+void AdamState::step_dense(Network& network, float learning_rate, std::uint64_t t) {
+  const simd::Kernels& k = simd::kernels();
+  const simd::AdamParams p{corrected_rate(learning_rate, t), adam_.beta1, adam_.beta2,
+                           adam_.epsilon};
+  ParameterBuffers& w = network.parameters();
+  step_all_rows(k, w.output_weights, m_.output_weights, v_.output_weights, grad_.output_weights, p);
+  if (!w.output_bias.empty()) {
+    // Same per-element arithmetic as the lazy path, so both agree bit for bit.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, w.output_bias.size(), 4096),
+                      [&](const tbb::blocked_range<std::size_t>& range) {
+                        for (std::size_t r = range.begin(); r < range.end(); ++r) {
+                          step_scalar(k, &w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r],
+                                      &grad_.output_bias[r], p);
+                        }
+                      });
+  }
+  step_all_rows(k, w.input_weights, m_.input_weights, v_.input_weights, grad_.input_weights, p);
+  if (w.input_bias.rows()) step_row(k, w.input_bias, m_.input_bias, v_.input_bias, grad_.input_bias, 0, p);
+  for (std::size_t l = 0; l < w.hidden_weights.size(); ++l) {
+    step_all_rows(k, w.hidden_weights[l], m_.hidden_weights[l], v_.hidden_weights[l],
+                  grad_.hidden_weights[l], p);
+    if (w.hidden_bias[l].rows()) {
+      step_row(k, w.hidden_bias[l], m_.hidden_bias[l], v_.hidden_bias[l], grad_.hidden_bias[l], 0, p);
+    }
+  }
+  network.refresh_bf16_all();
+}
+
+}  // namespace slide::nn

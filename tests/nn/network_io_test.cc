@@ -1,0 +1,137 @@
+#include "slide/nn/network_io.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+#include "planted_problem.h"
+#include "slide/core/error.h"
+#include "slide/nn/predictor.h"
+
+namespace slide::nn {
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "/engine_" + std::to_string(::getpid()) + "_" + name;
+}
+
+NetworkConfig config() {
+  NetworkConfig c;
+  c.input_dim = 300;
+  c.hidden_dims = {20, 12};  // not multiples of 16: rows are padded in memory, not in the file
+  c.output_dim = 150;
+  c.hidden_init = {Init::Kind::normal, 0.2f};
+  c.output_init = {Init::Kind::uniform, 0.3f};
+  c.seed = 0xFEEDFACECAFEBEEFull;  // above 2^63
+  return c;
+}
+
+bool same(const DenseMatrix<float>& a, const DenseMatrix<float>& b) {
+  return a.storage_size() == b.storage_size() &&
+         std::memcmp(a.data(), b.data(), a.storage_size() * sizeof(float)) == 0;
+}
+
+bool same(const Network& x, const Network& y) {
+  const auto& a = x.parameters();
+  const auto& b = y.parameters();
+  bool ok = same(a.input_weights, b.input_weights) && same(a.input_bias, b.input_bias) &&
+            same(a.output_weights, b.output_weights) &&
+            std::memcmp(a.output_bias.data(), b.output_bias.data(), a.output_bias.size() * 4) == 0;
+  for (std::size_t l = 0; l < a.hidden_weights.size(); ++l) {
+    ok = ok && same(a.hidden_weights[l], b.hidden_weights[l]) && same(a.hidden_bias[l], b.hidden_bias[l]);
+  }
+  return ok;
+}
+
+void save(const std::string& path, const Network& net, Trainer* trainer,
+          std::span<const std::uint64_t> counts = {}) {
+  model::ModelWriter writer(path, trainer ? model::kKindCheckpoint : model::kKindXc);
+  model::ModelConfig cfg;
+  store_network_config(net.config(), cfg);
+  if (trainer) store_trainer_state(*trainer, cfg);
+  writer.add_config(cfg);
+  add_network_sections(writer, net);
+  if (trainer) add_trainer_sections(writer, *trainer);
+  if (!counts.empty()) add_label_counts(writer, counts);
+  writer.commit();
+}
+
+TEST(NetworkIo, RoundTripsConfigWeightsAndLabelCounts) {
+  Network net(config());
+  Rng rng(1);
+  for (float& b : net.parameters().output_bias) b = rng.uniform_float();
+  const std::string path = temp_path("roundtrip.slide");
+  const std::vector<std::uint64_t> counts{5, 0, 7};
+  save(path, net, nullptr, counts);
+  const model::ModelReader reader(path);
+  const Network loaded = load_network(reader);
+  EXPECT_EQ(loaded.config().hidden_dims, net.config().hidden_dims);
+  EXPECT_EQ(loaded.config().seed, net.config().seed);
+  EXPECT_EQ(loaded.config().output_init.kind, Init::Kind::uniform);
+  EXPECT_FLOAT_EQ(loaded.config().output_init.scale, 0.3f);
+  EXPECT_TRUE(same(net, loaded));
+  EXPECT_EQ(load_label_counts(reader), counts);
+  EXPECT_FALSE(same(net, Network([] { auto c = config(); c.seed = 1; return c; }())));
+  std::remove(path.c_str());
+}
+
+TEST(NetworkIo, RefusesAnotherShape) {
+  Network net(config());
+  const std::string path = temp_path("shape.slide");
+  save(path, net, nullptr);
+  const model::ModelReader reader(path);
+  auto c = config();
+  c.output_dim = 151;
+  Network wrong(c);
+  EXPECT_THROW(load_network_weights(reader, wrong), FormatError);
+  EXPECT_TRUE(load_label_counts(reader).empty());
+  std::remove(path.c_str());
+}
+
+TEST(NetworkIo, ResumedTrainingEqualsUninterruptedTraining) {
+  testing::PlantedProblem problem;
+  problem.features = 300;
+  problem.labels = 150;
+  const SparseDataset data = problem.generate(0, 200);
+  for (OptimizerKind opt : {OptimizerKind::lazy_adam, OptimizerKind::sgd}) {
+    TrainerConfig tc;
+    tc.optimizer = opt;
+    tc.learning_rate = opt == OptimizerKind::sgd ? 0.05f : 1e-3f;
+    tc.batch_size = 32;
+    tc.threads = 1;
+    tc.seed = 9;
+    tc.epochs = 3;
+    UniformSelector selector(150, 12);
+
+    Network straight(config());
+    Trainer t1(straight, selector, tc);
+    for (int e = 0; e < 3; ++e) t1.train_epoch(data);
+
+    const std::string path = temp_path("checkpoint.slide");
+    {
+      Network first(config());
+      Trainer t2(first, selector, tc);
+      t2.train_epoch(data);
+      save(path, first, &t2);
+    }
+    const model::ModelReader reader(path);
+    Network resumed = load_network(reader);
+    Trainer t3(resumed, selector, tc);
+    load_trainer_state(reader, t3);
+    EXPECT_EQ(t3.epoch(), 1u);
+    t3.train_epoch(data);
+    t3.train_epoch(data);
+    EXPECT_TRUE(same(straight, resumed)) << (opt == OptimizerKind::sgd ? "sgd" : "adam");
+
+    TrainerConfig other = tc;
+    other.optimizer = opt == OptimizerKind::sgd ? OptimizerKind::lazy_adam : OptimizerKind::sgd;
+    Trainer t4(resumed, selector, other);
+    EXPECT_THROW(load_trainer_state(reader, t4), FormatError);
+    std::remove(path.c_str());
+  }
+}
+
+}  // namespace
+}  // namespace slide::nn
