@@ -36,9 +36,13 @@ po::options_description eval_common(CommonOptions& common) {
 }
 
 bool parse(const std::vector<std::string>& args, po::options_description& all,
-           po::variables_map& vm, const po::positional_options_description* positional = nullptr) {
+           po::variables_map& vm, const po::positional_options_description* positional = nullptr,
+           const po::options_description* hidden = nullptr) {
+  po::options_description parsed;
+  parsed.add(all);
+  if (hidden) parsed.add(*hidden);
   po::command_line_parser parser(args);
-  parser.options(all);
+  parser.options(parsed);
   if (positional) parser.positional(*positional);
   po::store(parser.run(), vm);
   if (vm.count("help")) {
@@ -140,8 +144,9 @@ int nearest_command(std::vector<std::string> args) {
        "the vectors (word2vec text or binary, or fastText .vec; compressed or -)")
       ("count,k", po::value(&k)->default_value(40)->value_name("N"), "neighbours to print")
       ("vector-format", po::value(&format)->value_name("FORMAT"),
-       "w2v-text, w2v-bin or vec (default: detected)")
-      ("word", po::value(&words)->value_name("WORD"), "query words (also as operands)");
+       "w2v-text, w2v-bin or vec (default: detected)");
+  po::options_description hidden;
+  hidden.add_options()("word", po::value(&words), "query words");
   po::positional_options_description positional;
   positional.add("word", -1);
   po::options_description all(
@@ -150,7 +155,7 @@ int nearest_command(std::vector<std::string> args) {
       "distance); without WORD, one query per line of standard input");
   all.add(d).add(eval_common(common));
   po::variables_map vm;
-  if (!parse(args, all, vm, &positional)) return int(kExitOk);
+  if (!parse(args, all, vm, &positional, &hidden)) return int(kExitOk);
   RunEnvironment environment(common);
   if (k == 0) throw UsageError("--count must be at least 1");
   w2v::ReadVectorsOptions read;

@@ -290,7 +290,7 @@ class Trainer {
               block->sentence_words.push_back(static_cast<std::uint32_t>(running));
             });
         words_read += known;
-        epoch_words += known;
+        epoch_words += block->ids.size();
         if (o_.loss == OutputLoss::lsh_softmax &&
             words_read - last_rebuild >= o_.lsh_rebuild_words) {
           last_rebuild = words_read;
