@@ -53,6 +53,23 @@ cmp -s "$work/nearest.r1.txt" "$work/nearest.r1.bin" ||
   { diff <(cut -f1 "$work/nearest.r1.txt") <(cut -f1 "$work/nearest.r1.bin") >/dev/null ||
     fail "text and binary vectors give different neighbours"; }
 
+# gensim (Debian's python3-gensim, where installed) reads both word2vec formats as we wrote them.
+if /usr/bin/python3 -c 'import gensim' 2>/dev/null; then
+  expect_exit 0 /usr/bin/python3 - "$work/r1.txt" "$work/r1.bin" <<'EOF'
+import sys
+import numpy as np
+from gensim.models import KeyedVectors
+text = KeyedVectors.load_word2vec_format(sys.argv[1], binary=False)
+binary = KeyedVectors.load_word2vec_format(sys.argv[2], binary=True)
+assert text.index_to_key == binary.index_to_key, "different words"
+assert text.vectors.shape == binary.vectors.shape, "different shapes"
+ours = [line.split(' ') for line in open(sys.argv[1], encoding='utf-8').read().split('\n')[1:-1]]
+assert [w[0] for w in ours] == text.index_to_key, "gensim's words differ from the file's"
+assert (np.abs(text.vectors - binary.vectors) <= 5.001e-7 + 2.0**-23 * np.abs(binary.vectors)).all(), "text and binary values differ"
+assert np.array_equal(text.vectors, np.array([[float(x) for x in w[1:-1]] for w in ours], dtype=np.float32))
+EOF
+fi
+
 # word2vec's flags, single dash, as its demo scripts write them.
 expect_exit 0 w2v -train "$corpus" -output "$work/w.bin" -cbow 1 -size 12 -window 4 -sample 1e-4 \
   -hs 1 -negative 0 -threads 2 -iter 1 -min-count 5 -alpha 0.05 -binary 1 -debug 2 \
