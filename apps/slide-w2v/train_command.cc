@@ -213,6 +213,13 @@ int train_command(std::vector<std::string> args) {
               << "Words in train file: " << vocabulary.total_count() << "\n";
   }
   if (!save_vocab.empty()) text::save_vocab_file(vocabulary, save_vocab);
+  if (common.verbose && !quiet) {
+    std::cerr << "Model: " << w2v::architecture_name(t.architecture)
+              << ", loss: " << w2v::output_loss_name(t.loss) << ", size " << t.dim << ", window "
+              << t.window << ", negative " << t.negative << ", sample " << t.sample
+              << ", alpha " << t.effective_alpha() << ", epochs " << t.epochs << ", threads "
+              << environment.threads() << ", seed " << t.seed << "\n";
+  }
 
   ProgressMeter meter(stderr, "words", quiet);
   const auto start = std::chrono::steady_clock::now();
