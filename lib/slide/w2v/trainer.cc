@@ -178,6 +178,7 @@ struct Scratch {
   std::vector<float> logits;
   std::vector<float> grads;
   std::vector<std::uint32_t> active;
+  std::vector<std::uint32_t> targets;
   std::uint32_t forced[1] = {0};
   lsh::QueryScratch query;
 };
@@ -313,6 +314,7 @@ class Trainer {
       Scratch s;
       s.neu1.assign(stride_, 0.0f);
       s.neu1e.assign(stride_, 0.0f);
+      s.targets.assign(o_.negative + 1, 0);
       if (o_.loss == OutputLoss::softmax) s.logits.assign(vsize_, 0.0f);
       if (o_.loss == OutputLoss::lsh_softmax) {
         s.query.reserve(vsize_);
@@ -437,21 +439,26 @@ class Trainer {
     float* syn1 = syn1_.data();
     switch (o_.loss) {
       case OutputLoss::negative_sampling: {
-        for (std::size_t d = 0; d <= o_.negative; ++d) {
-          std::uint32_t target;
-          float label;
-          if (d == 0) {
-            target = word;
-            label = 1;
-          } else {
-            const std::uint64_t r = rng.next_u64();
-            target = sampler_->sample(r);
-            // word2vec never uses "</s>" as a negative: it redraws uniformly among the others.
-            if (target == 0) target = static_cast<std::uint32_t>((r >> 17) % (vsize_ - 1) + 1);
-            if (target == word) continue;
-            label = 0;
+        // Draw the targets first and prefetch their rows: the negatives are random rows of a
+        // matrix far larger than the caches, and waiting for each in turn dominates otherwise.
+        std::uint32_t* targets = s.targets.data();
+        std::size_t count = 0;
+        targets[count++] = word;
+        for (std::size_t d = 0; d < o_.negative; ++d) {
+          const std::uint64_t r = rng.next_u64();
+          std::uint32_t target = sampler_->sample(r);
+          // word2vec never uses "</s>" as a negative: it redraws uniformly among the others.
+          if (target == 0) target = static_cast<std::uint32_t>((r >> 17) % (vsize_ - 1) + 1);
+          if (target == word) continue;
+          targets[count++] = target;
+          const char* row = reinterpret_cast<const char*>(syn1 + std::size_t{target} * stride_);
+          for (std::size_t b = 0; b < dim_ * sizeof(float); b += kCacheLine) {
+            __builtin_prefetch(row + b, 1);
           }
-          float* l2 = syn1 + std::size_t{target} * stride_;
+        }
+        for (std::size_t d = 0; d < count; ++d) {
+          const float label = d == 0 ? 1.0f : 0.0f;
+          float* l2 = syn1 + std::size_t{targets[d]} * stride_;
           const float f = k_.dot(h, l2, dim_);
           float g;
           if (f > kMaxExp) {
