@@ -90,7 +90,7 @@ int train_command(std::vector<std::string> args) {
       ("sample", po::value(&t.sample)->value_name("X"),
        "subsampling threshold of frequent words; 0 disables (default 1e-3)")
       ("alpha", po::value(&t.alpha)->value_name("X"),
-       "starting learning rate (default 0.025 skip-gram, 0.05 CBOW)")
+       "starting learning rate (default 0.025 skip-gram, 0.05 CBOW; 0.1 skip-gram with --loss softmax or lsh)")
       ("iter", po::value(&epochs)->value_name("N"), "epochs (default 5)")
       ("epochs", po::value(&epochs)->value_name("N"), "the same as --iter")
       ("min-count", po::value(&min_count)->value_name("N"),
@@ -100,7 +100,7 @@ int train_command(std::vector<std::string> args) {
       ("lsh-tables", po::value(&t.lsh_tables)->value_name("L"),
        "--loss lsh: hash tables (default 16)")
       ("lsh-bits", po::value(&t.lsh_bits)->value_name("K"),
-       "--loss lsh: SimHash bits per table (default 8)")
+       "--loss lsh: SimHash bits per table (default 6)")
       ("lsh-active", po::value(&t.lsh_active)->value_name("N"),
        "--loss lsh: output rows per step, the target included (default 128)")
       ("lsh-rebuild", po::value(&t.lsh_rebuild_words)->value_name("WORDS"),

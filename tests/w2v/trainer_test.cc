@@ -132,11 +132,14 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{OutputLoss::lsh_softmax, Architecture::skipgram},
                       std::pair{OutputLoss::lsh_softmax, Architecture::cbow}));
 
-TEST(W2vTrainer, OnWikiTextWordsOfTheSameKindBecomeNeighbours) {
+class WikiText : public ::testing::TestWithParam<OutputLoss> {};
+
+TEST_P(WikiText, WordsOfTheSameKindBecomeNeighbours) {
   const std::string& text = wikitext_prefix();
   const text::Vocabulary vocab = vocabulary_of(text, 5);
   ASSERT_GT(vocab.size(), 1000u);
   TrainerOptions o;
+  o.loss = GetParam();
   o.architecture = Architecture::skipgram;
   o.dim = 32;
   o.epochs = 2;
@@ -171,9 +174,19 @@ TEST(W2vTrainer, OnWikiTextWordsOfTheSameKindBecomeNeighbours) {
   std::sort(percentiles.begin(), percentiles.end());
   std::string all;
   for (double p : percentiles) all += std::to_string(p) + " ";
-  EXPECT_GT(percentiles[percentiles.size() / 2], 0.98) << all;
-  EXPECT_GT(percentiles[0], 0.8) << all;
+  if (o.loss == OutputLoss::negative_sampling) {
+    EXPECT_GT(percentiles[percentiles.size() / 2], 0.98) << all;
+    EXPECT_GT(percentiles[0], 0.8) << all;
+  } else {
+    // Known weaker: the LSH-sampled softmax learns these relations more slowly than negative
+    // sampling at this size (median about 0.99 but some pairs much lower).
+    EXPECT_GT(percentiles[percentiles.size() / 2], 0.95) << all;
+    EXPECT_GT(percentiles[0], 0.5) << all;
+  }
 }
+
+INSTANTIATE_TEST_SUITE_P(W2vLosses, WikiText,
+                         ::testing::Values(OutputLoss::negative_sampling, OutputLoss::lsh_softmax));
 
 TEST(W2vTrainer, OneThreadIsReproducibleAndTheSeedMatters) {
   oneapi::tbb::global_control one(oneapi::tbb::global_control::max_allowed_parallelism, 1);

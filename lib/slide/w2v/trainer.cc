@@ -219,12 +219,27 @@ class Trainer {
                         }
                       });
     if (o_.loss == OutputLoss::lsh_softmax) {
+      // Output rows start random too: zero rows would all hash to one bucket, whose capacity
+      // keeps the same few ids, and those would be every step's only negatives until rebuilt.
+      float* syn1 = syn1_.data();
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, out_rows_, 1024),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                            Rng rng(seed, 0x5EED0002u, i);
+                            float* row = syn1 + i * stride;
+                            for (std::size_t d = 0; d < dim; ++d) {
+                              row[d] = (rng.uniform_float() - 0.5f) / static_cast<float>(dim);
+                            }
+                          }
+                        });
       lsh::LshConfig config;
       config.family = lsh::HashFamily::simhash;
       config.projection = lsh::SimHashProjection::gaussian;
       config.k = static_cast<std::uint32_t>(o_.lsh_bits);
       config.l = static_cast<std::uint32_t>(o_.lsh_tables);
       config.capacity = 128;
+      // FIFO would keep the highest ids of a full bucket: always the rarest words.
+      config.replacement = lsh::Replacement::reservoir;
       config.seed = mix_seed(o_.seed, {0x15A0u});
       config.validate(dim_);
       lsh_config_ = config;

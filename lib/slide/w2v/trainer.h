@@ -46,7 +46,8 @@ struct TrainerOptions {
   double sample = 1e-3;
   std::size_t negative = 5;
   std::size_t epochs = 5;
-  // 0: word2vec's default for the architecture (0.025 skip-gram, 0.05 CBOW).
+  // 0: word2vec's default for the architecture (0.025 skip-gram, 0.05 CBOW); 0.1 for skip-gram
+  // with the softmax losses, whose negatives each get only p_j of the gradient.
   double alpha = 0;
   std::uint64_t seed = 0;
   std::size_t max_sentence_length = 1000;
@@ -57,12 +58,14 @@ struct TrainerOptions {
   // --loss lsh: hash tables over the output rows (SimHash), the number of rows each step takes
   // from them, and how many trained words pass between rebuilds of the tables.
   std::size_t lsh_tables = 16;
-  std::size_t lsh_bits = 8;
+  std::size_t lsh_bits = 6;
   std::size_t lsh_active = 128;
   std::uint64_t lsh_rebuild_words = 200000;
 
   double effective_alpha() const {
-    return alpha > 0 ? alpha : (architecture == Architecture::cbow ? 0.05 : 0.025);
+    if (alpha > 0) return alpha;
+    if (architecture == Architecture::cbow) return 0.05;
+    return loss == OutputLoss::softmax || loss == OutputLoss::lsh_softmax ? 0.1 : 0.025;
   }
 };
 
