@@ -5,9 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
-#include <mutex>
 #include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
