@@ -1,32 +1,26 @@
-// slide-w2v: word vectors from a text corpus. Only this file writes to stdout.
+// slide-w2v: word vectors from a text corpus. Only this file and commands.cc write to stdout.
 
-#include <boost/program_options.hpp>
-#include <iostream>
+#include <cstring>
+#include <string>
+#include <vector>
 
 #include "common/cli_common.h"
-#include "common/exit_codes.h"
-#include "slide/core/error.h"
+#include "slide-w2v/commands.h"
 
-namespace po = boost::program_options;
 using namespace slide::cli;
 
 int main(int argc, char** argv) {
   return run_main("slide-w2v", [&] {
-    CommonOptions common;
-    po::options_description all("Usage: slide-w2v [options]\n\nTrains word vectors");
-    all.add(common_options_description(common));
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, all), vm);
-    if (vm.count("help")) {
-      std::cout << all << "\n";
-      return int(kExitOk);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::string command = "train";
+    if (!args.empty() && (args[0] == "train" || args[0] == "analogy" || args[0] == "similarity" ||
+                          args[0] == "nearest")) {
+      command = args[0];
+      args.erase(args.begin());
     }
-    po::notify(vm);
-    RunEnvironment environment(common);
-    if (vm.count("version")) {
-      std::cout << version_line("slide-w2v") << "\n";
-      return int(kExitOk);
-    }
-    throw slide::UsageError("training is not available yet in this version");
+    if (command == "analogy") return slide::cli::w2v_app::analogy_command(args);
+    if (command == "similarity") return slide::cli::w2v_app::similarity_command(args);
+    if (command == "nearest") return slide::cli::w2v_app::nearest_command(args);
+    return slide::cli::w2v_app::train_command(args);
   });
 }

@@ -1,0 +1,117 @@
+#pragma once
+
+// word2vec training (skip-gram and CBOW), structured like word2vec.c's TrainModelThread but
+// streamed through a oneTBB parallel_pipeline: a serial, in-order stage reads the corpus in chunks
+// (text::ChunkReader) and turns each into a block of sentences of word ids; a parallel stage trains
+// the blocks HOGWILD (lock-free updates of the shared matrices, as word2vec does).
+//   - Learning rate: alpha * (1 - progress), at least alpha * 1e-4, where progress is the number of
+//     known words ("</s>" included) before the current sentence, counted in corpus order over all
+//     epochs, divided by epochs * vocabulary.total_count() + 1 (word2vec's formula, but counted by
+//     position in the stream rather than by whichever thread got there first).
+//   - Every random choice (subsampling, window shrinking, negatives) is drawn from a stream seeded
+//     by (seed, block index), never by thread id, so with one thread a run is reproducible, and
+//     the randomness of a block does not depend on which thread trains it.
+//   - Output layers: negative sampling (unigram^0.75, UnigramSampler), hierarchical softmax
+//     (word2vec's Huffman tree), the exact softmax over the whole vocabulary (the slow reference)
+//     and an LSH-sampled softmax (the active set of each step is the target word plus the output
+//     rows that the LSH tables return for the hidden vector; tables rebuilt on a schedule).
+// The library never prints: progress goes to a callback, which may throw to stop the run.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "slide/core/aligned_buffer.h"
+#include "slide/text/byte_source.h"
+#include "slide/text/vocabulary.h"
+
+namespace slide::w2v {
+
+enum class Architecture { skipgram, cbow };
+enum class OutputLoss { negative_sampling, hierarchical_softmax, softmax, lsh_softmax };
+
+// "skipgram"/"sg", "cbow"; "ns", "hs", "softmax", "lsh". UsageError on other names.
+Architecture parse_architecture(std::string_view name);
+OutputLoss parse_output_loss(std::string_view name);
+const char* architecture_name(Architecture architecture);
+const char* output_loss_name(OutputLoss loss);
+
+struct TrainerOptions {
+  Architecture architecture = Architecture::cbow;  // word2vec's default (-cbow 1)
+  OutputLoss loss = OutputLoss::negative_sampling;
+  std::size_t dim = 100;
+  std::size_t window = 5;
+  double sample = 1e-3;
+  std::size_t negative = 5;
+  std::size_t epochs = 5;
+  // 0: word2vec's default for the architecture (0.025 skip-gram, 0.05 CBOW); 0.1 for skip-gram
+  // with the softmax losses, whose negatives each get only p_j of the gradient.
+  double alpha = 0;
+  std::uint64_t seed = 0;
+  std::size_t max_sentence_length = 1000;
+  // Bytes per pipeline block (the unit of parallel work and of seeding).
+  std::size_t block_bytes = std::size_t{1} << 18;
+  // Blocks in flight (0: 2 per worker thread).
+  std::size_t blocks_in_flight = 0;
+  // --loss lsh: hash tables over the output rows (SimHash), the number of rows each step takes
+  // from them, and how many trained words pass between rebuilds of the tables.
+  std::size_t lsh_tables = 16;
+  std::size_t lsh_bits = 6;
+  std::size_t lsh_active = 128;
+  std::uint64_t lsh_rebuild_words = 200000;
+
+  double effective_alpha() const {
+    if (alpha > 0) return alpha;
+    if (architecture == Architecture::cbow) return 0.05;
+    return loss == OutputLoss::softmax || loss == OutputLoss::lsh_softmax ? 0.1 : 0.025;
+  }
+};
+
+// Checks ranges (dim, window, negative for ns, epochs, sample, alpha); throws UsageError.
+void validate(const TrainerOptions& options);
+
+struct TrainProgress {
+  std::uint64_t words_done = 0;   // known words read so far, all epochs
+  std::uint64_t words_total = 0;  // epochs * vocabulary total
+  std::size_t epoch = 0;          // 0-based epoch being read
+  double alpha = 0;               // learning rate at the last block read
+};
+// Called from the reading stage after each block; may throw (e.g. InterruptedError) to stop.
+using TrainProgressCallback = std::function<void(const TrainProgress&)>;
+
+// Opens the corpus for one epoch (0-based). Called once per epoch, in order.
+using CorpusOpener = std::function<text::ByteSource(std::size_t epoch)>;
+
+// The trained input vectors: row i (stride floats apart, the first dim used) belongs to word i of
+// the vocabulary.
+struct TrainedVectors {
+  std::size_t dim = 0;
+  std::size_t stride = 0;
+  AlignedBuffer<float> input;
+  const float* row(std::size_t i) const { return input.data() + i * stride; }
+};
+
+struct TrainStats {
+  std::uint64_t words = 0;        // known words read ("</s>" included), all epochs
+  std::uint64_t trained = 0;      // words kept after subsampling
+  double seconds = 0;
+};
+
+// Trains on the corpus. The vocabulary must have at least one word besides "</s>" with a count
+// (UsageError otherwise), and the corpus must hold at least one known word (DataError naming the
+// input otherwise). Errors of the corpus (DataError, IoError) propagate; no partial result.
+TrainedVectors train_word_vectors(const text::Vocabulary& vocabulary, const CorpusOpener& open,
+                                  const TrainerOptions& options,
+                                  const TrainProgressCallback& progress = {},
+                                  TrainStats* stats = nullptr);
+
+// The same from a path, re-opened for each epoch ("-" is stdin, readable once: UsageError when
+// epochs > 1). Compressed input is detected.
+TrainedVectors train_word_vectors_file(const text::Vocabulary& vocabulary, const std::string& path,
+                                       const TrainerOptions& options,
+                                       const TrainProgressCallback& progress = {},
+                                       TrainStats* stats = nullptr);
+
+}  // namespace slide::w2v
