@@ -60,6 +60,25 @@ RunEnvironment::RunEnvironment(const CommonOptions& options) {
 
 RunEnvironment::~RunEnvironment() = default;
 
+std::unique_ptr<RunEnvironment> parse_command_line(const std::string& program,
+                                                   const std::vector<std::string>& args,
+                                                   const po::options_description& options,
+                                                   const CommonOptions& common,
+                                                   po::variables_map& vm) {
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return nullptr;
+  }
+  po::notify(vm);
+  auto environment = std::make_unique<RunEnvironment>(common);
+  if (vm.count("version")) {
+    std::cout << version_line(program) << "\n";
+    return nullptr;
+  }
+  return environment;
+}
+
 namespace {
 volatile std::sig_atomic_t received_signal = 0;
 

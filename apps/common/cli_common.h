@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
@@ -44,6 +45,16 @@ class RunEnvironment {
   std::unique_ptr<Limits> limits_;
   int threads_;
 };
+
+// Parses one command's arguments against `options` (which include the common ones), answers
+// --help (the grouped options) and --version on stdout, then applies the common options. Returns
+// the run's environment, or nullptr when --help or --version answered and the command should exit
+// 0. Throws boost::program_options errors and UsageError (exit 64).
+std::unique_ptr<RunEnvironment> parse_command_line(const std::string& program,
+                                                   const std::vector<std::string>& args,
+                                                   const boost::program_options::options_description& options,
+                                                   const CommonOptions& common,
+                                                   boost::program_options::variables_map& vm);
 
 // SIGINT and SIGTERM set a flag that long runs poll between batches, so that they can save a
 // checkpoint and stop; a second signal ends the process at once.

@@ -112,17 +112,8 @@ int train_command(std::vector<std::string> args) {
       "Trains word vectors (word2vec's single-dash flags are accepted too)");
   all.add(io_options).add(model_options).add(common_options_description(common));
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).run(), vm);
-  if (vm.count("help")) {
-    std::cout << all << "\n";
-    return int(kExitOk);
-  }
-  po::notify(vm);
-  RunEnvironment environment(common);
-  if (vm.count("version")) {
-    std::cout << version_line("slide-w2v") << "\n";
-    return int(kExitOk);
-  }
+  const auto environment = parse_command_line("slide-w2v", args, all, common, vm);
+  if (!environment) return int(kExitOk);
 
   t.architecture = w2v::parse_architecture(model);
   if (cbow >= 0) {
@@ -218,12 +209,12 @@ int train_command(std::vector<std::string> args) {
               << ", loss: " << w2v::output_loss_name(t.loss) << ", size " << t.dim << ", window "
               << t.window << ", negative " << t.negative << ", sample " << t.sample
               << ", alpha " << t.effective_alpha() << ", epochs " << t.epochs << ", threads "
-              << environment.threads() << ", seed " << t.seed << "\n";
+              << environment->threads() << ", seed " << t.seed << "\n";
   }
 
   ProgressMeter meter(stderr, "words", quiet);
   const auto start = std::chrono::steady_clock::now();
-  const int threads = environment.threads();
+  const int threads = environment->threads();
   w2v::TrainStats stats;
   w2v::TrainedVectors vectors = w2v::train_word_vectors_file(
       vocabulary, input, t,

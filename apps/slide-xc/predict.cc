@@ -109,17 +109,8 @@ int run_predict(const std::vector<std::string>& args) {
       "Write the top-k labels of each row, `label:score` by decreasing score");
   all.add(d).add(cli::common_options_description(common));
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).run(), vm);
-  if (vm.count("help")) {
-    std::cout << all << "\n";
-    return cli::kExitOk;
-  }
-  po::notify(vm);
-  cli::RunEnvironment environment(common);
-  if (vm.count("version")) {
-    std::cout << cli::version_line("slide-xc") << "\n";
-    return cli::kExitOk;
-  }
+  const auto environment = cli::parse_command_line("slide-xc", args, all, common, vm);
+  if (!environment) return cli::kExitOk;
   if (a.model.empty()) throw UsageError("predict needs --model (-m)");
   if (a.input.empty()) throw UsageError("predict needs --input (-i)");
   if (k == 0) throw UsageError("--top-k must be positive");
@@ -133,7 +124,7 @@ int run_predict(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   const LoadedModel model = load_model(a.model);
   BatchReader reader(a.input, format, model.network->input_dim());
-  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment.threads(), common.seed);
+  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment->threads(), common.seed);
   // Opened after the model and the input: a bad model or input leaves no output file.
   std::unique_ptr<io::OutputStream> out = io::open_output(output);
   xc::PredictionWriter writer(*out);
@@ -190,17 +181,8 @@ int run_test(const std::vector<std::string>& args) {
       "Score a model's predictions against the labels of a data set");
   all.add(d).add(cli::common_options_description(common));
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).run(), vm);
-  if (vm.count("help")) {
-    std::cout << all << "\n";
-    return cli::kExitOk;
-  }
-  po::notify(vm);
-  cli::RunEnvironment environment(common);
-  if (vm.count("version")) {
-    std::cout << cli::version_line("slide-xc") << "\n";
-    return cli::kExitOk;
-  }
+  const auto environment = cli::parse_command_line("slide-xc", args, all, common, vm);
+  if (!environment) return cli::kExitOk;
   if (a.model.empty()) throw UsageError("test needs --model (-m)");
   if (a.input.empty()) throw UsageError("test needs --input (-i)");
   const InputFormat format = parse_input_format(a.format);
@@ -237,7 +219,7 @@ int run_test(const std::vector<std::string>& args) {
                         " features but the model takes " + std::to_string(model.network->input_dim()));
   }
   const std::uint32_t k = xc::max_k(metrics);
-  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment.threads(), common.seed);
+  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment->threads(), common.seed);
   const nn::TopK top = predictor.predict(features_of(data));
   xc::MetricsAccumulator acc(k, propensity.get());
   std::vector<std::uint32_t> ranked;

@@ -235,17 +235,8 @@ int run_train(const std::vector<std::string>& args) {
       "Usage: slide-xc train -i TRAIN [-t TEST] -o MODEL [options]\n\nTrain a model");
   all.add(data).add(net).add(hash).add(opt).add(run).add(cli::common_options_description(common, false));
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).run(), vm);
-  if (vm.count("help")) {
-    std::cout << all << "\n";
-    return cli::kExitOk;
-  }
-  po::notify(vm);
-  cli::RunEnvironment environment(common);
-  if (vm.count("version")) {
-    std::cout << cli::version_line("slide-xc") << "\n";
-    return cli::kExitOk;
-  }
+  const auto environment = cli::parse_command_line("slide-xc", args, all, common, vm);
+  if (!environment) return cli::kExitOk;
   apply_preset(o.preset, vm, o);
   if (o.input.empty()) throw UsageError("train needs --input (-i)");
   if (o.output.empty()) throw UsageError("train needs --output (-o)");
@@ -418,7 +409,7 @@ int run_train(const std::vector<std::string>& args) {
   trainer_config.learning_rate = o.learning_rate;
   trainer_config.epochs = o.epochs;
   trainer_config.batch_size = o.batch_size;
-  trainer_config.threads = environment.threads();
+  trainer_config.threads = environment->threads();
   trainer_config.seed = common.seed;
   trainer_config.check();
   nn::Trainer trainer(network, *selector, trainer_config);
@@ -514,7 +505,7 @@ int run_train(const std::vector<std::string>& args) {
     const Clock::time_point t0 = Clock::now();
     std::string eval_text;
     if (eval_truth) {
-      const EvalResult r = evaluate(network, *eval_features, *eval_truth, environment.threads());
+      const EvalResult r = evaluate(network, *eval_features, *eval_truth, environment->threads());
       eval_text = "P@1 " + fixed(r.p1, 4) + "  P@3 " + fixed(r.p3, 4) + "  P@5 " + fixed(r.p5, 4);
       if (log.is_open()) {
         const Clock::time_point now = Clock::now();
