@@ -19,9 +19,11 @@
 #include "slide-xc/data_io.h"
 #include "slide-xc/xc_model.h"
 #include "slide/core/error.h"
+#include "slide/core/random.h"
 #include "slide/model/model_file.h"
 #include "slide/nn/engine.h"
 #include "slide/nn/network_io.h"
+#include "slide/nn/weight_average.h"
 #include "slide/xc/metrics.h"
 #include "slide/xc/row_sampling.h"
 
@@ -57,6 +59,9 @@ struct TrainOptions {
   float learning_rate = 1e-3f;
   std::size_t batch_size = 128;
   std::size_t epochs = 10;
+  std::string average_epochs = "auto";  // auto: half the epochs in exact mode, else 0
+  std::uint64_t average_every = 10;
+  double input_dropout = 0;
   std::string precision = "fp32";
   std::string log;
   std::uint64_t eval_rows = 10000;
@@ -150,6 +155,53 @@ std::string fixed(double value, int digits) {
   return text;
 }
 
+// --average-epochs: "auto" averages the second half of the epochs in exact output mode (where a
+// snapshot costs little next to a batch) and nothing in the sampled modes (Amazon-scale
+// networks, where the copy would add a parameter-sized buffer).
+std::uint64_t resolve_average_epochs(const TrainOptions& o, OutputMode mode) {
+  if (o.average_epochs == "auto") return mode == OutputMode::exact ? o.epochs / 2 : 0;
+  std::uint64_t n = 0;
+  std::size_t used = 0;
+  try {
+    n = std::stoull(o.average_epochs, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != o.average_epochs.size() || o.average_epochs[0] == '-') {
+    throw UsageError("--average-epochs must be a count or auto, not '" + o.average_epochs + "'");
+  }
+  if (n > o.epochs) throw UsageError("--average-epochs cannot exceed --epochs");
+  return n;
+}
+
+// The epoch's copy of the data under input dropout: each feature kept with probability 1 - p,
+// scaled by 1 / (1 - p), drawn from Rng(seed, stream, epoch, row) (independent of threads).
+SparseDataset drop_features(const SparseDataset& data, double p, std::uint64_t seed,
+                            std::uint64_t epoch) {
+  constexpr std::uint64_t kDropStream = 0xD709;
+  SparseDataset out;
+  out.features = CsrMatrix(data.features.cols(), false);
+  out.features.reserve(data.size(), data.features.nnz());
+  out.labels = data.labels;
+  const float scale = static_cast<float>(1.0 / (1.0 - p));
+  const float keep = static_cast<float>(1.0 - p);
+  std::vector<std::uint32_t> ids;
+  std::vector<float> values;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const SparseRow row = data.features.row(i);
+    Rng rng(seed, kDropStream, epoch, i);
+    ids.clear();
+    values.clear();
+    for (std::size_t j = 0; j < row.ids.size(); ++j) {
+      if (rng.uniform_float() >= keep) continue;
+      ids.push_back(row.ids[j]);
+      values.push_back((row.values.empty() ? 1.0f : row.values[j]) * scale);
+    }
+    out.features.append_row(ids, values);
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_train(const std::vector<std::string>& args) {
@@ -219,7 +271,14 @@ int run_train(const std::vector<std::string>& args) {
        "learning rate")
       ("batch-size,b", po::value(&o.batch_size)->default_value(o.batch_size)->value_name("N"),
        "examples per optimizer step")
-      ("epochs,e", po::value(&o.epochs)->default_value(o.epochs)->value_name("N"), "passes over the data");
+      ("epochs,e", po::value(&o.epochs)->default_value(o.epochs)->value_name("N"), "passes over the data")
+      ("average-epochs", po::value(&o.average_epochs)->default_value(o.average_epochs)->value_name("N"),
+       "save the mean of the weights over the last N epochs (0 = the last weights; auto = half "
+       "the epochs in exact output mode, 0 otherwise)")
+      ("input-dropout", po::value(&o.input_dropout)->default_value(o.input_dropout)->value_name("P"),
+       "drop each input feature with probability P in every epoch (the rest scaled by 1/(1-P))")
+      ("average-every", po::value(&o.average_every)->default_value(o.average_every)->value_name("N"),
+       "batches between the snapshots that are averaged");
   po::options_description run("Run");
   run.add_options()
       ("log", po::value(&o.log)->value_name("FILE"),
@@ -247,6 +306,10 @@ int run_train(const std::vector<std::string>& args) {
   }
   if (o.hidden == 0) throw UsageError("--hidden must be positive");
   if (o.epochs == 0) throw UsageError("--epochs must be positive");
+  if (!(o.input_dropout >= 0 && o.input_dropout < 1)) {
+    throw UsageError("--input-dropout must be in [0, 1)");
+  }
+  if (o.average_every == 0) throw UsageError("--average-every must be positive");
   if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate)) {
     throw UsageError("--learning-rate must be a positive number");
   }
@@ -315,6 +378,7 @@ int run_train(const std::vector<std::string>& args) {
   if (mode == OutputMode::automatic) {
     mode = output_dim >= kAutoLshLabels ? OutputMode::lsh : OutputMode::exact;
   }
+  const std::uint64_t average_epochs = resolve_average_epochs(o, mode);
 
   // Network configuration, from the checkpoint when resuming.
   nn::NetworkConfig net_config;
@@ -465,6 +529,13 @@ int run_train(const std::vector<std::string>& args) {
     paused_seconds += seconds_between(t0, last_checkpoint);
   };
 
+  // Snapshots of the weights from average_first_epoch on (lost on an interruption: a resumed
+  // run averages the snapshots it takes itself).
+  std::optional<nn::WeightAverage> average;
+  const std::uint64_t average_first_epoch = o.epochs - average_epochs;
+  if (average_epochs > 0) average.emplace(net_config);
+
+  SparseDataset epoch_data;  // the training data with dropped features (--input-dropout)
   cli::ProgressMeter meter(stderr, "examples", quiet);
   const double total_examples = static_cast<double>(o.epochs) * static_cast<double>(train.size());
   const std::uint64_t first_epoch = trainer.epoch();
@@ -472,7 +543,8 @@ int run_train(const std::vector<std::string>& args) {
   double last_loss = 0, last_active = 0;
   const auto checkpoint_interval = std::chrono::duration<double>(o.checkpoint_minutes * 60.0);
   for (std::uint64_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
-    const nn::TrainStats stats = trainer.train_epoch(train, [&](const nn::TrainProgress& p) {
+    if (o.input_dropout > 0) epoch_data = drop_features(train, o.input_dropout, common.seed, epoch);
+    const nn::TrainStats stats = trainer.train_epoch(o.input_dropout > 0 ? epoch_data : train, [&](const nn::TrainProgress& p) {
       last_loss = p.loss;
       last_active = p.active;
       const Clock::time_point now = Clock::now();
@@ -486,6 +558,9 @@ int run_train(const std::vector<std::string>& args) {
                    {{"epoch", std::to_string(epoch + 1) + "/" + std::to_string(o.epochs)},
                     {"loss", fixed(p.loss, 4)},
                     {"active", fixed(p.active, 0)}});
+      if (average && epoch >= average_first_epoch && p.step % o.average_every == 0) {
+        average->add(network);
+      }
       if (const int sig = cli::interrupt_signal()) {
         signal_seen = sig;
         save_checkpoint();
@@ -535,6 +610,17 @@ int run_train(const std::vector<std::string>& args) {
                {{"epoch", std::to_string(o.epochs) + "/" + std::to_string(o.epochs)},
                 {"loss", fixed(last_loss, 4)},
                 {"active", fixed(last_active, 0)}});
+
+  if (average) {
+    average->add(network);  // the final weights are always one of the snapshots
+    average->store_into(network);
+    if (eval_truth && !quiet) {
+      const EvalResult r = evaluate(network, *eval_features, *eval_truth, environment->threads());
+      std::fprintf(stderr, "mean of %llu snapshots of the last %llu epochs: P@1 %.4f  P@3 %.4f  P@5 %.4f\n",
+                   static_cast<unsigned long long>(average->count()),
+                   static_cast<unsigned long long>(average_epochs), r.p1, r.p3, r.p5);
+    }
+  }
 
   model::ModelConfig config;
   nn::store_network_config(network.config(), config);
