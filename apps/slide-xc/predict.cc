@@ -25,7 +25,8 @@ namespace po = boost::program_options;
 namespace slide::xc_app {
 namespace {
 
-// Rows predicted at a time: bounds predict's memory whatever the input size.
+// Rows predicted at a time (--batch-rows): bounds the memory of predict and test whatever the
+// input size.
 constexpr std::size_t kPredictBatchRows = 8192;
 
 enum class Inference { exact, lsh };
@@ -48,8 +49,9 @@ class ModelPredictor {
       lsh_->prepare(*model.network);
     }
   }
-  nn::TopK predict(const CsrMatrix& rows) const {
-    return lsh_ ? predictor_.predict_selected(rows, *lsh_) : predictor_.predict_exact(rows);
+  // first_row: the index of rows' first row in the whole input (LSH inference seeds by it).
+  nn::TopK predict(const CsrMatrix& rows, std::uint64_t first_row) const {
+    return lsh_ ? predictor_.predict_selected(rows, *lsh_, first_row) : predictor_.predict_exact(rows);
   }
 
  private:
@@ -61,6 +63,7 @@ struct ModelArgs {
   std::string model, input, input_labels, format = "xc", inference = "exact";
   std::string active_policy;  // empty: the model's
   std::uint32_t active_size = 0;  // 0: the model's
+  std::size_t batch_rows = kPredictBatchRows;
 };
 
 // The model's LSH settings with the inference overrides applied.
@@ -86,7 +89,9 @@ void add_model_options(po::options_description& d, ModelArgs& a) {
       ("active-policy", po::value(&a.active_policy)->value_name("P"),
        "lsh inference: budget, union, threshold, top-hits (default: the model's)")
       ("active-size", po::value(&a.active_size)->value_name("N"),
-       "lsh inference: candidates per row (default: the model's)");
+       "lsh inference: candidates per row (default: the model's)")
+      ("batch-rows", po::value(&a.batch_rows)->default_value(a.batch_rows)->value_name("N"),
+       "rows read and predicted at a time (bounds the memory; the results do not depend on it)");
 }
 
 }  // namespace
@@ -114,6 +119,7 @@ int run_predict(const std::vector<std::string>& args) {
   if (a.model.empty()) throw UsageError("predict needs --model (-m)");
   if (a.input.empty()) throw UsageError("predict needs --input (-i)");
   if (k == 0) throw UsageError("--top-k must be positive");
+  if (a.batch_rows == 0) throw UsageError("--batch-rows must be positive");
   const InputFormat format = parse_input_format(a.format);
   const Inference inference = parse_inference(a.inference);
   if (header && format == InputFormat::libsvm) {
@@ -131,8 +137,8 @@ int run_predict(const std::vector<std::string>& args) {
   if (header) writer.write_header(reader.header_rows(), model.network->output_dim());
   xc::Dataset batch;
   std::vector<xc::Prediction> row;
-  while (reader.next(kPredictBatchRows, batch)) {
-    const nn::TopK top = predictor.predict(features_of(batch));
+  while (reader.next(a.batch_rows, batch)) {
+    const nn::TopK top = predictor.predict(features_of(batch), reader.rows_read() - batch.rows());
     for (std::size_t i = 0; i < top.rows; ++i) {
       row.clear();
       const auto ids = top.row_ids(i);
@@ -187,6 +193,7 @@ int run_test(const std::vector<std::string>& args) {
   if (a.input.empty()) throw UsageError("test needs --input (-i)");
   const InputFormat format = parse_input_format(a.format);
   const Inference inference = parse_inference(a.inference);
+  if (a.batch_rows == 0) throw UsageError("--batch-rows must be positive");
   xc::PropensityParams params = xc::propensity_preset(prop_preset);
   if (vm.count("propensity-a")) params.a = prop_a;
   if (vm.count("propensity-b")) params.b = prop_b;
@@ -206,29 +213,32 @@ int run_test(const std::vector<std::string>& args) {
                                                   params);
     break;
   }
-  xc::ReadResult read = load_data({a.input, a.input_labels}, format, skip_bad_rows,
-                                  model.network->input_dim(), model.network->output_dim());
-  if (read.report.skipped_rows > 0 && !common.quiet) {
-    std::cerr << "slide-xc: skipped " << read.report.skipped_rows << " bad row(s) of " << a.input
-              << "\n";
+  // Streamed like predict: batches of rows in input order, predicted in parallel, scored as they
+  // come; only the metric sums are kept.
+  if (format == InputFormat::split && a.input_labels.empty()) {
+    throw UsageError("--format split needs --input-labels");
   }
-  const xc::Dataset& data = read.data;
-  if (data.num_features() > model.network->input_dim()) {
-    throw DataError(a.input, 1,
-                    "the data has " + std::to_string(data.num_features()) +
-                        " features but the model takes " + std::to_string(model.network->input_dim()));
-  }
+  BatchReader reader(a.input, format, model.network->input_dim(),
+                     {.labels_path = a.input_labels, .skip_bad_rows = skip_bad_rows,
+                      .num_labels = model.network->output_dim()});
   const std::uint32_t k = xc::max_k(metrics);
   const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment->threads(), common.seed);
-  const nn::TopK top = predictor.predict(features_of(data));
   xc::MetricsAccumulator acc(k, propensity.get());
   std::vector<std::uint32_t> ranked;
-  for (std::size_t i = 0; i < top.rows; ++i) {
-    ranked.clear();
-    for (std::uint32_t id : top.row_ids(i)) {
-      if (id != nn::kNoLabel) ranked.push_back(id);
+  xc::Dataset batch;
+  while (reader.next(a.batch_rows, batch)) {
+    const nn::TopK top = predictor.predict(features_of(batch), reader.rows_read() - batch.rows());
+    for (std::size_t i = 0; i < top.rows; ++i) {
+      ranked.clear();
+      for (std::uint32_t id : top.row_ids(i)) {
+        if (id != nn::kNoLabel) ranked.push_back(id);
+      }
+      acc.add(batch.labels(i), ranked);
     }
-    acc.add(data.labels(i), ranked);
+  }
+  if (reader.skipped_rows() > 0 && !common.quiet) {
+    std::cerr << "slide-xc: skipped " << reader.skipped_rows() << " bad row(s) of " << a.input
+              << "\n";
   }
   std::cout << "Results:\n";
   for (const xc::MetricSpec& m : metrics) {

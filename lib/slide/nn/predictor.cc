@@ -142,7 +142,8 @@ TopK Predictor::predict_exact(const CsrMatrix& inputs) const {
   return out;
 }
 
-TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& selector) const {
+TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& selector,
+                                 std::uint64_t first_row) const {
   if (inputs.cols() > network_.input_dim()) {
     throw UsageError("the inputs have " + std::to_string(inputs.cols()) +
                      " features but the network takes " + std::to_string(network_.input_dim()));
@@ -178,7 +179,7 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
       for (std::size_t i = range.begin(); i < range.end(); ++i) {
         const SparseRow row = inputs.row(i);
         network_.hidden_activation(row.ids, row.values, s.h.data(), s.hidden_scratch.data());
-        Rng rng(config_.seed, kPredictStream, i);
+        Rng rng(config_.seed, kPredictStream, first_row + i);
         selector.select(std::span<const float>(s.h.data(), hidden), {}, rng, *s.selector, s.ids);
         s.logits.resize(s.ids.size());
         kern.dot_rows(s.h.data(), w.data(), w.stride(), s.ids.data(), s.ids.size(), hidden,

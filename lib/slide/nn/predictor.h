@@ -57,7 +57,11 @@ class Predictor {
 
   // Throws UsageError when inputs has more columns than the network's input dimension.
   TopK predict_exact(const CsrMatrix& inputs) const;
-  TopK predict_selected(const CsrMatrix& inputs, const NeuronSelector& selector) const;
+  // Row i draws its random numbers (if the selector uses any) from Rng(seed, stream, first_row
+  // + i): a caller that predicts a stream in batches passes the index of the batch's first row
+  // and gets the same result as with one batch, whatever the batch size.
+  TopK predict_selected(const CsrMatrix& inputs, const NeuronSelector& selector,
+                        std::uint64_t first_row = 0) const;
 
   // Hidden activations of rows [begin, end) into out (row i at out + (i - begin) * ld,
   // ld >= hidden_dim()).
