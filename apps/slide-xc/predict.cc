@@ -2,9 +2,12 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <numeric>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -37,12 +40,39 @@ Inference parse_inference(const std::string& name) {
   throw UsageError("unknown inference mode '" + name + "' (expected exact or lsh)");
 }
 
+// The n most frequent training labels (the model's label counts; without them, the largest output
+// biases, which softmax training makes track the log frequencies), ties by id.
+std::vector<std::uint32_t> head_label_ids(const LoadedModel& model, std::size_t n) {
+  const std::uint32_t labels = model.network->output_dim();
+  n = std::min<std::size_t>(n, labels);
+  std::vector<std::uint32_t> ids(labels);
+  std::iota(ids.begin(), ids.end(), 0u);
+  if (n == 0) return {};
+  const auto bias = model.network->output_bias();
+  const bool counts = model.label_counts.size() == labels;
+  auto key = [&](std::uint32_t id) {
+    return counts ? static_cast<double>(model.label_counts[id]) : (bias.empty() ? 0.0 : bias[id]);
+  };
+  std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n), ids.end(),
+                    [&](std::uint32_t x, std::uint32_t y) {
+                      const double kx = key(x), ky = key(y);
+                      return kx > ky || (kx == ky && x < y);
+                    });
+  ids.resize(n);
+  return ids;
+}
+
 // Top-k over a model, exact or through LSH tables built from the model's stored settings.
 class ModelPredictor {
  public:
   ModelPredictor(const LoadedModel& model, Inference inference, const nn::LshSelectorConfig& lsh,
-                 std::size_t k, int threads, std::uint64_t seed)
-      : predictor_(*model.network, {.top_k = k, .threads = threads, .seed = seed}) {
+                 std::size_t head_labels, std::size_t k, int threads, std::uint64_t seed)
+      : predictor_(*model.network, {.top_k = k,
+                                    .threads = threads,
+                                    .seed = seed,
+                                    .always_scored = inference == Inference::lsh
+                                                         ? head_label_ids(model, head_labels)
+                                                         : std::vector<std::uint32_t>{}}) {
     if (inference == Inference::lsh) {
       lsh_ = std::make_unique<nn::LshSelector>(model.network->output_dim(),
                                                model.network->hidden_dim(), lsh);
@@ -63,18 +93,50 @@ struct ModelArgs {
   std::string model, input, input_labels, format = "xc", inference = "exact";
   std::string active_policy;  // empty: the model's
   std::uint32_t active_size = 0;  // 0: the model's
+  std::uint32_t lsh_k = 0, lsh_l = 0;  // 0: the model's
+  std::size_t head_labels = 0;
   std::size_t batch_rows = kPredictBatchRows;
 };
 
 // The model's LSH settings with the inference overrides applied.
-nn::LshSelectorConfig inference_lsh(const LoadedModel& model, const ModelArgs& a) {
-  nn::LshSelectorConfig c = model.settings.lsh;
+// The LSH inference settings: the model's (a model trained in lsh mode: the tables it trained
+// with), else, for a model trained in exact mode (below 20,000 labels: no training tables to
+// follow), settings measured to stay within a point of exact inference on Bibtex and Delicious
+// while scoring a quarter of the labels (docs/PERFORMANCE.md): DWTA with K 2 and L 200, the
+// 15% of the labels with the most table hits plus the 10% most frequent labels (their logits owe
+// much to the bias, which the hashed weight rows do not carry). Options override either.
+struct InferenceLsh {
+  nn::LshSelectorConfig config;
+  std::size_t head_labels = 0;
+};
+
+constexpr double kExactModelTableShare = 0.15;
+constexpr double kExactModelHeadShare = 0.10;
+
+InferenceLsh inference_lsh(const LoadedModel& model, const ModelArgs& a, const po::variables_map& vm) {
+  InferenceLsh out{model.settings.lsh, a.head_labels};
+  nn::LshSelectorConfig& c = out.config;
+  if (model.settings.output_mode != OutputMode::lsh) {
+    const double labels = model.network->output_dim();
+    c.tables.k = 2;
+    c.tables.l = 200;
+    c.active.policy = lsh::ActivePolicy::top_hits;
+    const auto from_tables =
+        static_cast<std::uint32_t>(std::max(1.0, std::ceil(labels * kExactModelTableShare)));
+    c.active.beta = from_tables;
+    c.active.min_active = from_tables;
+    if (vm["head-labels"].defaulted()) {
+      out.head_labels = static_cast<std::size_t>(std::ceil(labels * kExactModelHeadShare));
+    }
+  }
   if (!a.active_policy.empty()) c.active.policy = lsh::parse_active_policy(a.active_policy);
+  if (a.lsh_k != 0) c.tables.k = a.lsh_k;
+  if (a.lsh_l != 0) c.tables.l = a.lsh_l;
   if (a.active_size != 0) {
     c.active.beta = a.active_size;
     c.active.min_active = a.active_size;
   }
-  return c;
+  return out;
 }
 
 void add_model_options(po::options_description& d, ModelArgs& a) {
@@ -87,9 +149,19 @@ void add_model_options(po::options_description& d, ModelArgs& a) {
       ("inference", po::value(&a.inference)->default_value(a.inference)->value_name("MODE"),
        "exact (score every label) or lsh (score the labels the hash tables return)")
       ("active-policy", po::value(&a.active_policy)->value_name("P"),
-       "lsh inference: budget, union, threshold, top-hits (default: the model's)")
+       "lsh inference: budget, union, threshold, top-hits (default: the model's; top-hits for a "
+       "model trained in exact mode)")
       ("active-size", po::value(&a.active_size)->value_name("N"),
-       "lsh inference: candidates per row (default: the model's)")
+       "lsh inference: candidates per row from the tables (default: the model's; 15% of the "
+       "labels for a model trained in exact mode)")
+      ("lsh-k", po::value(&a.lsh_k)->value_name("K"),
+       "lsh inference: hash codes per table (default: the model's; 2 for a model trained in exact "
+       "mode)")
+      ("lsh-l", po::value(&a.lsh_l)->value_name("L"),
+       "lsh inference: hash tables (default: the model's; 200 for a model trained in exact mode)")
+      ("head-labels", po::value(&a.head_labels)->default_value(a.head_labels, "auto")->value_name("N"),
+       "lsh inference: also score the N most frequent training labels (auto: 10% of the labels "
+       "for a model trained in exact mode, else 0)")
       ("batch-rows", po::value(&a.batch_rows)->default_value(a.batch_rows)->value_name("N"),
        "rows read and predicted at a time (bounds the memory; the results do not depend on it)");
 }
@@ -130,7 +202,9 @@ int run_predict(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   const LoadedModel model = load_model(a.model);
   BatchReader reader(a.input, format, model.network->input_dim());
-  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment->threads(), common.seed);
+  const InferenceLsh lsh = inference_lsh(model, a, vm);
+  const ModelPredictor predictor(model, inference, lsh.config, lsh.head_labels, k,
+                                 environment->threads(), common.seed);
   // Opened after the model and the input: a bad model or input leaves no output file.
   std::unique_ptr<io::OutputStream> out = io::open_output(output);
   xc::PredictionWriter writer(*out);
@@ -222,7 +296,9 @@ int run_test(const std::vector<std::string>& args) {
                      {.labels_path = a.input_labels, .skip_bad_rows = skip_bad_rows,
                       .num_labels = model.network->output_dim()});
   const std::uint32_t k = xc::max_k(metrics);
-  const ModelPredictor predictor(model, inference, inference_lsh(model, a), k, environment->threads(), common.seed);
+  const InferenceLsh lsh = inference_lsh(model, a, vm);
+  const ModelPredictor predictor(model, inference, lsh.config, lsh.head_labels, k,
+                                 environment->threads(), common.seed);
   xc::MetricsAccumulator acc(k, propensity.get());
   std::vector<std::uint32_t> ranked;
   xc::Dataset batch;

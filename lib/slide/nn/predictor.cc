@@ -50,6 +50,12 @@ Predictor::Predictor(const Network& network, PredictorConfig config)
     throw UsageError("prediction block sizes must be positive");
   }
   if (config_.threads < 0) throw UsageError("the thread count must be >= 0");
+  for (std::uint32_t id : config_.always_scored) {
+    if (id >= network_.output_dim()) {
+      throw UsageError("always-scored label " + std::to_string(id) + " is not below the output dimension " +
+                       std::to_string(network_.output_dim()));
+    }
+  }
   if (config_.bf16 && !network_.has_bf16_output()) {
     own_bf16_ = DenseMatrix<simd::bf16>(network_.output_dim(), network_.hidden_dim());
     const DenseMatrix<float>& w = network_.output_weights();
@@ -164,12 +170,17 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
     AlignedBuffer<float> h, hidden_scratch;
     std::vector<std::uint32_t> ids;
     std::vector<float> logits;
+    // Per output id, the last row (+1) that selected it: dedups always_scored against the
+    // selector's candidates without clearing per row. Empty without always_scored.
+    std::vector<std::uint64_t> seen_row;
   };
+  const std::span<const std::uint32_t> always = config_.always_scored;
   tbb::enumerable_thread_specific<Scratch> scratch([&] {
     Scratch s{selector.make_scratch(), AlignedBuffer<float>(padded_stride<float>(hidden)),
-              AlignedBuffer<float>(network_.hidden_scratch_size()), {}, {}};
-    s.ids.reserve(selector.max_selected());
-    s.logits.reserve(selector.max_selected());
+              AlignedBuffer<float>(network_.hidden_scratch_size()), {}, {}, {}};
+    s.ids.reserve(selector.max_selected() + always.size());
+    s.logits.reserve(selector.max_selected() + always.size());
+    if (!always.empty()) s.seen_row.assign(network_.output_dim(), 0);
     return s;
   });
   tbb::task_arena arena(config_.threads > 0 ? config_.threads : tbb::task_arena::automatic);
@@ -181,6 +192,16 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
         network_.hidden_activation(row.ids, row.values, s.h.data(), s.hidden_scratch.data());
         Rng rng(config_.seed, kPredictStream, first_row + i);
         selector.select(std::span<const float>(s.h.data(), hidden), {}, rng, *s.selector, s.ids);
+        if (!always.empty()) {
+          const std::uint64_t stamp = first_row + i + 1;
+          for (std::uint32_t id : s.ids) s.seen_row[id] = stamp;
+          for (std::uint32_t id : always) {
+            if (s.seen_row[id] != stamp) {
+              s.seen_row[id] = stamp;
+              s.ids.push_back(id);
+            }
+          }
+        }
         s.logits.resize(s.ids.size());
         kern.dot_rows(s.h.data(), w.data(), w.stride(), s.ids.data(), s.ids.size(), hidden,
                       s.logits.data());

@@ -9,7 +9,8 @@
 // parallel. With bf16 set, H and the output rows are bfloat16 (gemm_nt_bf16, float32
 // accumulation), using the network's bf16 copy or a copy the predictor makes.
 //
-// Selected: only the candidates a NeuronSelector returns (e.g. LSH buckets) are scored.
+// Selected: only the candidates a NeuronSelector returns (e.g. LSH buckets), and the fixed
+// always_scored ids, are scored.
 //
 // Scores are logits (w_j . h + b_j), which rank like the softmax probabilities. The result is
 // deterministic and independent of the thread count.
@@ -47,6 +48,10 @@ struct PredictorConfig {
   std::size_t example_block = 256;
   std::size_t output_block = 512;
   std::uint64_t seed = 0;  // for selectors that draw random numbers
+  // predict_selected: ids scored for every row besides the selector's candidates (e.g. the most
+  // frequent labels, which hashing the weights alone misses because their logits owe much to
+  // the bias). Each id must be below the output dimension.
+  std::vector<std::uint32_t> always_scored;
 };
 
 class Predictor {
