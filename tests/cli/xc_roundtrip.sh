@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # slide-xc train -> predict -> test on the shipped Bibtex: the prediction file's exact format,
 # predict from stdin to stdout, the same predictions on 1 and 2 threads, the --log columns, and
-# the quality of the default settings (Bibtex: P@1 ~0.62, P@3 ~0.38, P@5 ~0.28; checked with a
-# two-point tolerance).
+# the quality of the default settings (Bibtex: P@1 0.627-0.637, P@3 0.380-0.388, P@5 0.284-0.286
+# over seeds 0-2; checked against the issue's targets 0.61 / 0.36 / 0.26), test streaming in
+# batches with the same figures, and LSH inference with its default budget (a quarter of the
+# labels) within a point of exact.
 source "$(dirname "$0")/common.bash"
 
 data=$SLIDE_SOURCE_DIR/corpora/bibtex
@@ -50,8 +52,25 @@ grep -qE '^  P@1: 0\.[0-9]{5}$' "$work/out" || fail "no '  P@1: 0.xxxxx' line: $
 [ "$(wc -l <"$work/out")" -eq 6 ] || fail "test printed $(wc -l <"$work/out") lines for 5 metrics"
 value() { awk -v m="$1" '$1 == m":" { print $2 }' "$work/out"; }
 awk -v p1="$(value P@1)" -v p3="$(value P@3)" -v p5="$(value P@5)" \
-  'BEGIN { exit !(p1 >= 0.59 && p3 >= 0.35 && p5 >= 0.26) }' ||
-  fail "Bibtex quality below 0.59/0.35/0.26: $(tr '\n' ' ' <"$work/out")"
+  'BEGIN { exit !(p1 >= 0.61 && p3 >= 0.36 && p5 >= 0.26) }' ||
+  fail "Bibtex quality below 0.61/0.36/0.26: $(tr '\n' ' ' <"$work/out")"
+cp "$work/out" "$work/test_exact"
+# test streams: small batches and another thread count give the same report, exact and LSH.
+expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$test" --metrics p@1,p@3,p@5,ndcg@5,psp@5 \
+  --batch-rows 100 --threads 2
+cmp -s "$work/out" "$work/test_exact" || fail "test in batches of 100 rows: $(cat "$work/out") vs $(cat "$work/test_exact")"
+expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$test" --metrics p@1,p@3,p@5 --inference lsh --threads 1
+cp "$work/out" "$work/test_lsh"
+expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$test" --metrics p@1,p@3,p@5 --inference lsh \
+  --batch-rows 333 --threads 2
+cmp -s "$work/out" "$work/test_lsh" || fail "LSH test in batches of 333 rows differs"
+# LSH inference with its defaults for an exact-mode model (K 2, L 200, 24 labels by table hits
+# + 16 most frequent: 40 of 159 scored) within a point of exact on P@1, P@3 and P@5.
+for m in P@1 P@3 P@5; do
+  e=$(awk -v m="$m:" '$1 == m { print $2 }' "$work/test_exact")
+  l=$(awk -v m="$m:" '$1 == m { print $2 }' "$work/test_lsh")
+  awk -v e="$e" -v l="$l" 'BEGIN { exit !(l >= e - 0.01) }' || fail "LSH inference $m $l vs exact $e"
+done
 # The default metric list: P, nDCG, PSP, PSnDCG at 1..5.
 expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$test"
 [ "$(grep -c '^  [A-Za-z]*@[1-5]: ' "$work/out")" -eq 20 ] || fail "default metrics: $(cat "$work/out")"
@@ -60,8 +79,9 @@ p1_test=$(awk '$1 == "P@1:" { print $2 }' "$work/out")
 p1_hand=$(paste -d'|' <(zstd -dc "$test" | tail -n +2 | cut -d' ' -f1) <(cut -d' ' -f1 "$work/pred" | cut -d: -f1) |
   awk -F'|' '{ n = split($1, l, ","); for (i = 1; i <= n; i++) if (l[i] == $2) hit++ } END { printf "%.5f", hit / NR }')
 [ "$p1_test" = "$p1_hand" ] || fail "test P@1 $p1_test, counted from the predictions $p1_hand"
-# LSH inference runs and scores within a point of exact (159 labels: the tables cover them).
-expect_exit 0 "$SLIDE_XC" test -m "$work/model" -i "$test" --inference lsh --metrics p@1
-awk -v a="$(awk '$1 == "P@1:" { print $2 }' "$work/out")" -v b="$p1_test" 'BEGIN { exit !(a >= b - 0.01) }' ||
-  fail "LSH inference P@1 $(cat "$work/out") vs exact $p1_test"
+# predict --inference lsh streams too: batches of 50 rows give the same bytes.
+expect_exit 0 "$SLIDE_XC" predict -m "$work/model" -i "$test" -o "$work/pred_lsh" --inference lsh --threads 1
+expect_exit 0 "$SLIDE_XC" predict -m "$work/model" -i "$test" -o "$work/pred_lsh2" --inference lsh \
+  --threads 2 --batch-rows 50
+cmp -s "$work/pred_lsh" "$work/pred_lsh2" || fail "LSH predictions differ with batches of 50 rows"
 finish

@@ -141,5 +141,60 @@ TEST(Predictor, PadsWhenKExceedsTheOutputs) {
   EXPECT_THROW(Predictor(net, pc), UsageError);
 }
 
+TEST(Predictor, AlwaysScoredIdsJoinTheCandidatesOnce) {
+  Network net(config(400));
+  randomize_bias(net);
+  testing::PlantedProblem problem;
+  problem.features = 300;
+  problem.labels = 400;
+  const SparseDataset data = problem.generate(0, 40);
+  PredictorConfig pc;
+  pc.top_k = 5;
+  const TopK exact = Predictor(net, pc).predict_exact(data.features);
+  // Every id always scored, on top of a selector that returns some of them again: the exact
+  // result, no id twice.
+  pc.always_scored.resize(400);
+  std::iota(pc.always_scored.begin(), pc.always_scored.end(), 0u);
+  UniformSelector few(400, 30);
+  const TopK all = Predictor(net, pc).predict_selected(data.features, few);
+  EXPECT_EQ(all.ids, exact.ids);
+  // Only the exact top-1 of row 0 added to 1 random candidate: row 0 finds it.
+  pc.always_scored = {exact.row_ids(0)[0]};
+  UniformSelector one(400, 1);
+  const TopK some = Predictor(net, pc).predict_selected(data.features, one);
+  EXPECT_EQ(some.row_ids(0)[0], exact.row_ids(0)[0]);
+  pc.always_scored = {400};
+  EXPECT_THROW(Predictor(net, pc), UsageError);
+}
+
+TEST(Predictor, SelectedInBatchesEqualsOneBatchGivenTheFirstRow) {
+  Network net(config(300));
+  testing::PlantedProblem problem;
+  problem.features = 300;
+  problem.labels = 300;
+  const SparseDataset data = problem.generate(0, 60);
+  PredictorConfig pc;
+  pc.top_k = 4;
+  pc.seed = 11;
+  const Predictor predictor(net, pc);
+  UniformSelector few(300, 25);  // draws its candidates from the row's random stream
+  const TopK whole = predictor.predict_selected(data.features, few);
+  CsrMatrix tail(300);
+  for (std::size_t i = 35; i < 60; ++i) {
+    const SparseRow row = data.features.row(i);
+    tail.append_row(row.ids, row.values);
+  }
+  const TopK part = predictor.predict_selected(tail, few, 35);
+  const TopK unshifted = predictor.predict_selected(tail, few);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < 25; ++i) {
+    for (std::size_t r = 0; r < 4; ++r) {
+      ASSERT_EQ(part.row_ids(i)[r], whole.row_ids(35 + i)[r]) << "row " << 35 + i;
+    }
+    differ += unshifted.row_ids(i)[0] != whole.row_ids(35 + i)[0];
+  }
+  EXPECT_GT(differ, 0u);  // the offset matters: other rows' streams give other candidates
+}
+
 }  // namespace
 }  // namespace slide::nn

@@ -15,7 +15,8 @@ namespace {
 template <typename Mean, typename Net, typename F>
 void for_each_array(Mean& mean, Net& net, F&& f) {
   auto matrix = [&](auto& a, auto& b) {
-    if (a.storage_size() != b.storage_size()) throw UsageError("the network's shape changed");
+    // Rows and columns: two widths can share a padded stride.
+    if (a.rows() != b.rows() || a.cols() != b.cols()) throw UsageError("the network's shape changed");
     f(a.data(), b.data(), a.storage_size());
   };
   matrix(mean.input_weights, net.input_weights);
