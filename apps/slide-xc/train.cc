@@ -387,8 +387,9 @@ int run_train(const std::vector<std::string>& args) {
   // The small-label defaults (exact output mode): a wider hidden layer, regularised by input
   // dropout and weight averaging (measured on Bibtex and Delicious, docs/PERFORMANCE.md). The
   // sampled modes keep the published SLIDE shape and no per-epoch data copy.
-  if (vm["hidden"].defaulted() && mode == OutputMode::exact) o.hidden = kExactModeHidden;
-  if (vm["input-dropout"].defaulted() && mode == OutputMode::exact) {
+  const bool small_defaults = mode == OutputMode::exact && o.preset.empty();
+  if (vm["hidden"].defaulted() && small_defaults) o.hidden = kExactModeHidden;
+  if (vm["input-dropout"].defaulted() && small_defaults) {
     o.input_dropout = kExactModeInputDropout;
   }
 
@@ -434,6 +435,11 @@ int run_train(const std::vector<std::string>& args) {
   }
   estimate += static_cast<double>(train_data.feature_nnz()) * 8 + train_data.label_nnz() * 4.0 +
               train_data.rows() * 16.0;
+  if (average_epochs > 0) estimate += params;  // the running mean of the weights
+  if (o.input_dropout > 0) {                   // the epoch's copy of the training data
+    estimate += static_cast<double>(train_data.feature_nnz()) * 8 + train_data.label_nnz() * 4.0 +
+                train_data.rows() * 16.0;
+  }
   const std::optional<std::uint64_t> available = available_memory();
   if (max_memory && estimate > static_cast<double>(*max_memory)) {
     throw ResourceError("this configuration needs about " + format_bytes(estimate) +
