@@ -79,14 +79,16 @@ int train_command(std::vector<std::string> args) {
       ("model", po::value(&model)->value_name("NAME"), "cbow (default) or skipgram")
       ("cbow", po::value(&cbow)->value_name("0|1"), "1: CBOW, 0: skip-gram (word2vec's -cbow)")
       ("loss", po::value(&loss)->value_name("NAME"),
-       "output layer: ns (negative sampling, default), hs (hierarchical softmax), softmax (exact, "
-       "slow) or lsh (LSH-sampled softmax)")
-      ("hs", po::value(&hs)->value_name("0|1"), "1: --loss hs (word2vec's -hs)")
+       "output layer: ns (negative sampling, default), hs (hierarchical softmax), hs+ns (both, "
+       "as word2vec's -hs 1 -negative N), softmax (exact, slow) or lsh (LSH-sampled softmax)")
+      ("hs", po::value(&hs)->value_name("0|1"),
+       "word2vec's -hs: 1 adds hierarchical softmax; with --negative 0 it is hs only, otherwise "
+       "both output layers are trained (--loss hs+ns)")
       ("size", po::value(&dim)->value_name("N"), "vector dimension (default 100)")
       ("dim", po::value(&dim)->value_name("N"), "the same as --size")
       ("window", po::value(&t.window)->value_name("N"), "maximum context distance (default 5)")
       ("negative", po::value(&t.negative)->value_name("N"),
-       "negative samples per target with --loss ns (default 5)")
+       "negative samples per target with --loss ns or hs+ns (default 5); 0 only with --hs 1")
       ("sample", po::value(&t.sample)->value_name("X"),
        "subsampling threshold of frequent words; 0 disables (default 1e-3)")
       ("alpha", po::value(&t.alpha)->value_name("X"),
@@ -120,13 +122,25 @@ int train_command(std::vector<std::string> args) {
     if (vm.count("model")) throw UsageError("give --model or --cbow, not both");
     t.architecture = cbow ? w2v::Architecture::cbow : w2v::Architecture::skipgram;
   }
+  // word2vec.c: -hs and -negative are independent; -hs 1 with -negative N > 0 (its default is 5)
+  // trains both output layers, -hs 1 -negative 0 the tree only, -hs 0 -negative 0 nothing.
+  const bool negative_zero = vm.count("negative") && t.negative == 0;
   if (!loss.empty()) {
     t.loss = w2v::parse_output_loss(loss);
-    if (hs == 1 && t.loss != w2v::OutputLoss::hierarchical_softmax) {
+    const bool with_tree = t.loss == w2v::OutputLoss::hierarchical_softmax ||
+                           t.loss == w2v::OutputLoss::hs_and_ns;
+    if (hs == 1 && t.loss == w2v::OutputLoss::negative_sampling) {
+      t.loss = w2v::OutputLoss::hs_and_ns;
+    } else if (hs == 1 && !with_tree) {
       throw UsageError("--hs 1 contradicts --loss " + loss);
+    } else if (hs == 0 && with_tree) {
+      throw UsageError("--hs 0 contradicts --loss " + loss);
     }
   } else if (hs == 1) {
-    t.loss = w2v::OutputLoss::hierarchical_softmax;
+    t.loss = negative_zero ? w2v::OutputLoss::hierarchical_softmax : w2v::OutputLoss::hs_and_ns;
+  } else if (negative_zero) {
+    throw UsageError("--negative 0 without --hs 1 trains no output layer (word2vec would leave "
+                     "the vectors random): give --hs 1 or a positive --negative");
   }
   if (dim) t.dim = dim;
   if (epochs) t.epochs = epochs;

@@ -129,6 +129,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{OutputLoss::negative_sampling, Architecture::cbow},
                       std::pair{OutputLoss::hierarchical_softmax, Architecture::skipgram},
                       std::pair{OutputLoss::hierarchical_softmax, Architecture::cbow},
+                      std::pair{OutputLoss::hs_and_ns, Architecture::skipgram},
+                      std::pair{OutputLoss::hs_and_ns, Architecture::cbow},
                       std::pair{OutputLoss::softmax, Architecture::skipgram},
                       std::pair{OutputLoss::lsh_softmax, Architecture::skipgram},
                       std::pair{OutputLoss::lsh_softmax, Architecture::cbow}));
@@ -202,6 +204,34 @@ TEST(W2vTrainer, OneThreadIsReproducibleAndTheSeedMatters) {
   ASSERT_EQ(a.input.size(), b.input.size());
   EXPECT_EQ(0, std::memcmp(a.input.data(), b.input.data(), a.input.size() * sizeof(float)));
   EXPECT_NE(0, std::memcmp(a.input.data(), c.input.data(), a.input.size() * sizeof(float)));
+}
+
+TEST(W2vTrainer, HsAndNsTrainsBothOutputLayers) {
+  // word2vec's -hs 1 -negative 5: the tree draws no random numbers, so if its layer did not
+  // contribute, the one-thread run would equal ns alone bit for bit; and without the negatives it
+  // would equal hs alone.
+  oneapi::tbb::global_control one(oneapi::tbb::global_control::max_allowed_parallelism, 1);
+  const std::string text = planted_topics(400, 3);
+  const text::Vocabulary vocab = vocabulary_of(text, 1);
+  TrainerOptions o;
+  o.architecture = Architecture::skipgram;
+  o.dim = 8;
+  o.epochs = 1;
+  auto run = [&](OutputLoss loss) {
+    o.loss = loss;
+    return train_word_vectors(vocab, opener(text), o);
+  };
+  const TrainedVectors both = run(OutputLoss::hs_and_ns);
+  const TrainedVectors ns = run(OutputLoss::negative_sampling);
+  const TrainedVectors hs = run(OutputLoss::hierarchical_softmax);
+  const std::size_t bytes = both.input.size() * sizeof(float);
+  EXPECT_NE(0, std::memcmp(both.input.data(), ns.input.data(), bytes));
+  EXPECT_NE(0, std::memcmp(both.input.data(), hs.input.data(), bytes));
+  EXPECT_EQ(parse_output_loss("hs+ns"), OutputLoss::hs_and_ns);
+  EXPECT_EQ(parse_output_loss("ns+hs"), OutputLoss::hs_and_ns);
+  EXPECT_STREQ(output_loss_name(OutputLoss::hs_and_ns), "hs+ns");
+  o.negative = 0;  // hs+ns needs negatives
+  EXPECT_THROW(run(OutputLoss::hs_and_ns), UsageError);
 }
 
 TEST(W2vTrainer, ReportsProgressAndStats) {

@@ -37,9 +37,11 @@ Architecture parse_architecture(std::string_view name) {
 OutputLoss parse_output_loss(std::string_view name) {
   if (name == "ns") return OutputLoss::negative_sampling;
   if (name == "hs") return OutputLoss::hierarchical_softmax;
+  if (name == "hs+ns" || name == "ns+hs") return OutputLoss::hs_and_ns;
   if (name == "softmax") return OutputLoss::softmax;
   if (name == "lsh") return OutputLoss::lsh_softmax;
-  throw UsageError("unknown loss '" + std::string(name) + "' (expected ns, hs, softmax or lsh)");
+  throw UsageError("unknown loss '" + std::string(name) +
+                   "' (expected ns, hs, hs+ns, softmax or lsh)");
 }
 
 const char* architecture_name(Architecture architecture) {
@@ -50,6 +52,7 @@ const char* output_loss_name(OutputLoss loss) {
   switch (loss) {
     case OutputLoss::negative_sampling: return "ns";
     case OutputLoss::hierarchical_softmax: return "hs";
+    case OutputLoss::hs_and_ns: return "hs+ns";
     case OutputLoss::softmax: return "softmax";
     case OutputLoss::lsh_softmax: return "lsh";
   }
@@ -62,8 +65,9 @@ void validate(const TrainerOptions& o) {
   if (o.epochs == 0 || o.epochs > 100000) throw UsageError("--iter must be between 1 and 100000");
   if (!(o.sample >= 0) || o.sample >= 1) throw UsageError("--sample must be in [0, 1)");
   if (!(o.alpha >= 0) || o.alpha > 10) throw UsageError("--alpha must be in (0, 10]");
-  if (o.loss == OutputLoss::negative_sampling && (o.negative == 0 || o.negative > 1000)) {
-    throw UsageError("--negative must be between 1 and 1000 with --loss ns");
+  if ((o.loss == OutputLoss::negative_sampling || o.loss == OutputLoss::hs_and_ns) &&
+      (o.negative == 0 || o.negative > 1000)) {
+    throw UsageError("--negative must be between 1 and 1000 with --loss ns or hs+ns");
   }
   if (o.max_sentence_length == 0) throw UsageError("the sentence length limit must be positive");
   if (o.loss == OutputLoss::lsh_softmax) {
@@ -193,15 +197,18 @@ class Trainer {
         alpha0_(options.effective_alpha()),
         keep_(vocabulary.keep_probabilities(options.sample)) {
     out_rows_ = vsize_;
-    if (o_.loss == OutputLoss::hierarchical_softmax) {
+    if (uses_hs()) {
       tree_ = std::make_unique<HuffmanTree>(vocabulary.counts());
       out_rows_ = vsize_ > 1 ? vsize_ - 1 : 1;
     }
-    if (o_.loss == OutputLoss::negative_sampling) {
+    if (uses_ns()) {
       sampler_ = std::make_unique<text::UnigramSampler>(vocabulary.counts(), 0.75);
     }
     syn0_ = AlignedBuffer<float>(vsize_ * stride_);
     syn1_ = AlignedBuffer<float>(out_rows_ * stride_);
+    // word2vec's -hs 1 -negative N: a second output layer (syn1neg) for the negative samples,
+    // trained on the same hidden vector as the tree's.
+    if (o_.loss == OutputLoss::hs_and_ns) syn1neg_ = AlignedBuffer<float>(vsize_ * stride_);
     // word2vec: input rows uniform in [-0.5, 0.5) / dim, output rows zero. Seeded per row.
     const std::uint64_t seed = o_.seed;
     float* syn0 = syn0_.data();
@@ -445,59 +452,81 @@ class Trainer {
     }
   }
 
+  bool uses_hs() const {
+    return o_.loss == OutputLoss::hierarchical_softmax || o_.loss == OutputLoss::hs_and_ns;
+  }
+  bool uses_ns() const {
+    return o_.loss == OutputLoss::negative_sampling || o_.loss == OutputLoss::hs_and_ns;
+  }
+
+  // Negative sampling against the output rows syn1 (the target and o_.negative unigram^0.75
+  // draws, logistic loss each).
+  void ns_step(const float* h, std::uint32_t word, float* neu1e, float alpha, Rng& rng,
+               Scratch& s, float* syn1) {
+    // Draw the targets first and prefetch their rows: the negatives are random rows of a
+    // matrix far larger than the caches, and waiting for each in turn dominates otherwise.
+    std::uint32_t* targets = s.targets.data();
+    std::size_t count = 0;
+    targets[count++] = word;
+    for (std::size_t d = 0; d < o_.negative; ++d) {
+      const std::uint64_t r = rng.next_u64();
+      std::uint32_t target = sampler_->sample(r);
+      // word2vec never uses "</s>" as a negative: it redraws uniformly among the others.
+      if (target == 0) target = static_cast<std::uint32_t>((r >> 17) % (vsize_ - 1) + 1);
+      if (target == word) continue;
+      targets[count++] = target;
+      const char* row = reinterpret_cast<const char*>(syn1 + std::size_t{target} * stride_);
+      for (std::size_t b = 0; b < dim_ * sizeof(float); b += kCacheLine) {
+        __builtin_prefetch(row + b, 1);
+      }
+    }
+    for (std::size_t d = 0; d < count; ++d) {
+      const float label = d == 0 ? 1.0f : 0.0f;
+      float* l2 = syn1 + std::size_t{targets[d]} * stride_;
+      const float f = k_.dot(h, l2, dim_);
+      float g;
+      if (f > kMaxExp) {
+        g = (label - 1) * alpha;
+      } else if (f < -kMaxExp) {
+        g = label * alpha;
+      } else {
+        g = (label - sigmoid_(f)) * alpha;
+      }
+      k_.axpy(g, l2, neu1e, dim_);
+      k_.axpy(g, h, l2, dim_);
+    }
+  }
+
+  // word2vec's hierarchical softmax: one logistic step per inner node on the word's path.
+  void hs_step(const float* h, std::uint32_t word, float* neu1e, float alpha, float* syn1) {
+    const std::uint32_t from = tree_->offsets[word], to = tree_->offsets[word + 1];
+    for (std::uint32_t d = from; d < to; ++d) {
+      float* l2 = syn1 + std::size_t{tree_->points[d]} * stride_;
+      const float f = k_.dot(h, l2, dim_);
+      if (f <= -kMaxExp || f >= kMaxExp) continue;
+      const float g = (1.0f - tree_->codes[d] - sigmoid_(f)) * alpha;
+      k_.axpy(g, l2, neu1e, dim_);
+      k_.axpy(g, h, l2, dim_);
+    }
+  }
+
   // One output step for hidden vector h and target word: adds the gradient with respect to h
   // (times alpha) to neu1e and updates the output rows.
   void train_output(const float* h, std::uint32_t word, float* neu1e, float alpha, Rng& rng,
                     Scratch& s, const lsh::LshTables* tables) {
     float* syn1 = syn1_.data();
     switch (o_.loss) {
-      case OutputLoss::negative_sampling: {
-        // Draw the targets first and prefetch their rows: the negatives are random rows of a
-        // matrix far larger than the caches, and waiting for each in turn dominates otherwise.
-        std::uint32_t* targets = s.targets.data();
-        std::size_t count = 0;
-        targets[count++] = word;
-        for (std::size_t d = 0; d < o_.negative; ++d) {
-          const std::uint64_t r = rng.next_u64();
-          std::uint32_t target = sampler_->sample(r);
-          // word2vec never uses "</s>" as a negative: it redraws uniformly among the others.
-          if (target == 0) target = static_cast<std::uint32_t>((r >> 17) % (vsize_ - 1) + 1);
-          if (target == word) continue;
-          targets[count++] = target;
-          const char* row = reinterpret_cast<const char*>(syn1 + std::size_t{target} * stride_);
-          for (std::size_t b = 0; b < dim_ * sizeof(float); b += kCacheLine) {
-            __builtin_prefetch(row + b, 1);
-          }
-        }
-        for (std::size_t d = 0; d < count; ++d) {
-          const float label = d == 0 ? 1.0f : 0.0f;
-          float* l2 = syn1 + std::size_t{targets[d]} * stride_;
-          const float f = k_.dot(h, l2, dim_);
-          float g;
-          if (f > kMaxExp) {
-            g = (label - 1) * alpha;
-          } else if (f < -kMaxExp) {
-            g = label * alpha;
-          } else {
-            g = (label - sigmoid_(f)) * alpha;
-          }
-          k_.axpy(g, l2, neu1e, dim_);
-          k_.axpy(g, h, l2, dim_);
-        }
+      case OutputLoss::negative_sampling:
+        ns_step(h, word, neu1e, alpha, rng, s, syn1);
         break;
-      }
-      case OutputLoss::hierarchical_softmax: {
-        const std::uint32_t from = tree_->offsets[word], to = tree_->offsets[word + 1];
-        for (std::uint32_t d = from; d < to; ++d) {
-          float* l2 = syn1 + std::size_t{tree_->points[d]} * stride_;
-          const float f = k_.dot(h, l2, dim_);
-          if (f <= -kMaxExp || f >= kMaxExp) continue;
-          const float g = (1.0f - tree_->codes[d] - sigmoid_(f)) * alpha;
-          k_.axpy(g, l2, neu1e, dim_);
-          k_.axpy(g, h, l2, dim_);
-        }
+      case OutputLoss::hierarchical_softmax:
+        hs_step(h, word, neu1e, alpha, syn1);
         break;
-      }
+      case OutputLoss::hs_and_ns:
+        // word2vec.c's order: the tree first, then the negatives, both into the same neu1e.
+        hs_step(h, word, neu1e, alpha, syn1);
+        ns_step(h, word, neu1e, alpha, rng, s, syn1neg_.data());
+        break;
       case OutputLoss::softmax: {
         float* logits = s.logits.data();
         k_.gemm_nt(h, stride_, syn1, stride_, logits, vsize_, 1, vsize_, dim_);
@@ -553,7 +582,7 @@ class Trainer {
   SigmoidTable sigmoid_;
   std::unique_ptr<HuffmanTree> tree_;
   std::unique_ptr<text::UnigramSampler> sampler_;
-  AlignedBuffer<float> syn0_, syn1_;
+  AlignedBuffer<float> syn0_, syn1_, syn1neg_;
   lsh::LshConfig lsh_config_;
   std::unique_ptr<lsh::ActiveSetSelector> selector_;
   std::shared_ptr<const lsh::LshTables> tables_;

@@ -30,9 +30,11 @@
 namespace slide::w2v {
 
 enum class Architecture { skipgram, cbow };
-enum class OutputLoss { negative_sampling, hierarchical_softmax, softmax, lsh_softmax };
+// hs_and_ns is word2vec's -hs 1 with -negative N > 0: both output layers, each with its own
+// weights, trained on the same hidden vector (their gradients add up in the input update).
+enum class OutputLoss { negative_sampling, hierarchical_softmax, hs_and_ns, softmax, lsh_softmax };
 
-// "skipgram"/"sg", "cbow"; "ns", "hs", "softmax", "lsh". UsageError on other names.
+// "skipgram"/"sg", "cbow"; "ns", "hs", "hs+ns" (or "ns+hs"), "softmax", "lsh". UsageError on other names.
 Architecture parse_architecture(std::string_view name);
 OutputLoss parse_output_loss(std::string_view name);
 const char* architecture_name(Architecture architecture);
