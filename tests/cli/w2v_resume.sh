@@ -12,15 +12,17 @@ args=(-i "$corpus" --size 16 --iter 2 --min-count 5 -t 1 --seed 3 -q --model ski
 expect_exit 0 w2v "${args[@]}" -o "$work/full.txt"
 
 for loss in ns hs+ns lsh; do
-  expect_exit 0 w2v "${args[@]}" --loss "$loss" -o "$work/full-$loss.txt"
-  # Stop in the first epoch and again in the third; each leg resumes the checkpoint of the last.
-  expect_exit 130 w2v "${args[@]}" --loss "$loss" -o "$work/p.txt" --stop-after-words 100000
+  extra=()
+  [ "$loss" = lsh ] && extra=(--lsh-active 16)
+  expect_exit 0 w2v "${args[@]}" --loss "$loss" "${extra[@]}" -o "$work/full-$loss.txt"
+  # Stop in the first epoch and again in the second; each leg resumes the checkpoint of the last.
+  expect_exit 130 w2v "${args[@]}" --loss "$loss" "${extra[@]}" -o "$work/p.txt" --stop-after-words 100000
   grep -q 'checkpoint written to .*p.txt.checkpoint' "$work/err" || fail "message: $(cat "$work/err")"
   [ -e "$work/p.txt" ] && fail "an interrupted run wrote vectors"
   [ -s "$work/p.txt.checkpoint" ] || fail "no checkpoint"
-  expect_exit 130 w2v "${args[@]}" --loss "$loss" -o "$work/p.txt" --resume "$work/p.txt.checkpoint" \
+  expect_exit 130 w2v "${args[@]}" --loss "$loss" "${extra[@]}" -o "$work/p.txt" --resume "$work/p.txt.checkpoint" \
     --stop-after-words 300000
-  expect_exit 0 w2v "${args[@]}" --loss "$loss" -o "$work/p.txt" --resume "$work/p.txt.checkpoint"
+  expect_exit 0 w2v "${args[@]}" --loss "$loss" "${extra[@]}" -o "$work/p.txt" --resume "$work/p.txt.checkpoint"
   if [ "$loss" = lsh ]; then
     # The hash tables are rebuilt from the saved output rows on resume, so LSH runs are not
     # bit-identical; the vectors must still be complete.
@@ -51,7 +53,7 @@ fi
 # Refusals: options that differ, a damaged or foreign checkpoint, memory.
 expect_exit 130 w2v "${args[@]}" -o "$work/q.txt" --stop-after-words 100000
 expect_exit 64 w2v "${args[@]/--window/--alpha}" -o "$work/q.txt" --resume "$work/q.txt.checkpoint"
-expect_exit 64 w2v -i "$corpus" --size 16 --iter 3 --min-count 5 -t 1 --seed 4 -q --model skipgram \
+expect_exit 64 w2v -i "$corpus" --size 16 --iter 2 --min-count 5 -t 1 --seed 4 -q --model skipgram \
   --window 3 -o "$work/q.txt" --resume "$work/q.txt.checkpoint" &&
   { grep -q -- '--seed differs' "$work/err" || fail "seed message: $(cat "$work/err")"; }
 cp "$work/q.txt.checkpoint" "$work/bad.checkpoint"
