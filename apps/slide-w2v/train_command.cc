@@ -169,13 +169,13 @@ int train_command(std::vector<std::string> args) {
       ("lsh-bits", po::value(&t.lsh_bits)->value_name("K"),
        "--loss lsh: SimHash bits per table (default 6)")
       ("lsh-active", po::value(&t.lsh_active)->value_name("N"),
-       "--loss lsh: output rows per step, the target included (default 128)")
+       "--loss lsh: output rows per step from the tables, the target included (default 16)")
       ("lsh-rebuild", po::value(&t.lsh_rebuild_words)->value_name("WORDS"),
        "--loss lsh: words between rebuilds of the tables (default 200000)")
       ("lsh-negatives", po::value(&t.lsh_negatives)->value_name("N"),
-       "--loss lsh: unigram^0.75 draws added to each active set (default 0)")
+       "--loss lsh: unigram^0.75 draws added to each active set (default 5)")
       ("lsh-correction", po::value(&t.lsh_correction)->value_name("0|1"),
-       "--loss lsh: 1 subtracts log(expected count) from the drawn rows' scores (default 1)")
+       "--loss lsh: 1 subtracts log(expected count) from the drawn rows' scores (default 0)")
       ("debug", po::value(&debug)->value_name("N"), "accepted for word2vec compatibility; ignored");
   po::options_description all(
       "Usage: slide-w2v [train] -i CORPUS -o VECTORS [options]\n"
