@@ -157,7 +157,7 @@ int train_command(std::vector<std::string> args) {
       ("sample", po::value(&t.sample)->value_name("X"),
        "subsampling threshold of frequent words; 0 disables (default 1e-3)")
       ("alpha", po::value(&t.alpha)->value_name("X"),
-       "starting learning rate (default 0.025 skip-gram, 0.05 CBOW; 0.1 skip-gram with --loss softmax or lsh)")
+       "starting learning rate (default 0.025 skip-gram, 0.05 CBOW)")
       ("iter", po::value(&epochs)->value_name("N"), "epochs (default 5)")
       ("epochs", po::value(&epochs)->value_name("N"), "the same as --iter")
       ("min-count", po::value(&min_count)->value_name("N"),

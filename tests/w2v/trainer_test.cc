@@ -180,9 +180,9 @@ TEST_P(WikiText, WordsOfTheSameKindBecomeNeighbours) {
   std::string all;
   for (double p : percentiles) all += std::to_string(p) + " ";
   // (One thread, avx512 kernels: ns gives a median of 0.977 and a minimum of 0.947; lsh with
-  // 16 hashed rows and 5 draws 0.969 and 0.641 (its worst pair is far behind the
-  // others: 0.891 next), with the earlier 128 hashed rows 0.942 and 0.917; untrained vectors
-  // 0.45 and 0.05.)
+  // 16 hashed rows and 5 draws at the former alpha 0.1 gave 0.969 and 0.641 (its worst pair far
+  // behind the others: 0.891 next), with the earlier 128 hashed rows 0.942 and 0.917; untrained
+  // vectors 0.45 and 0.05.)
   EXPECT_GT(percentiles[percentiles.size() / 2], 0.9) << all;
   EXPECT_GT(percentiles[0], GetParam() == OutputLoss::lsh_softmax ? 0.6 : 0.75) << all;
   EXPECT_GT(percentiles[1], 0.85) << all;
