@@ -3,6 +3,9 @@
 #include <array>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <csignal>
+#include <fstream>
+#include <optional>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -16,6 +19,7 @@
 #include "slide/io/output.h"
 #include "slide/text/io_adapters.h"
 #include "slide/text/vocabulary.h"
+#include "slide/w2v/checkpoint.h"
 #include "slide/w2v/trainer.h"
 #include "slide/w2v/vectors_io.h"
 
@@ -41,6 +45,57 @@ std::vector<std::string> translate_word2vec_flags(std::vector<std::string> args)
 
 namespace {
 
+// "800M", "16G", "1.5T", "4096": bytes.
+std::uint64_t parse_size(const std::string& text) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  double scale = 1;
+  if (used != 0 && used + 1 == text.size()) {
+    switch (text[used]) {
+      case 'K': case 'k': scale = 1024.0; break;
+      case 'M': case 'm': scale = 1024.0 * 1024; break;
+      case 'G': case 'g': scale = 1024.0 * 1024 * 1024; break;
+      case 'T': case 't': scale = 1024.0 * 1024 * 1024 * 1024; break;
+      default: used = 0;
+    }
+  } else if (used != text.size()) {
+    used = 0;
+  }
+  if (used == 0 || !(value > 0) || value * scale > 1e19) {
+    throw UsageError("bad --max-memory '" + text + "' (expected e.g. 800M, 16G)");
+  }
+  return static_cast<std::uint64_t>(value * scale);
+}
+
+// MemAvailable of /proc/meminfo, 0 where unknown.
+std::uint64_t available_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key, unit;
+  std::uint64_t kib = 0;
+  while (in >> key >> kib) {
+    std::getline(in, unit);
+    if (key == "MemAvailable:") return kib * 1024;
+  }
+  return 0;
+}
+
+std::string bytes_text(double bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 4) {
+    bytes /= 1024;
+    ++u;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, u == 0 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
+  return text;
+}
+
 std::string format_fixed(double value, int decimals) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
@@ -54,6 +109,8 @@ int train_command(std::vector<std::string> args) {
   CommonOptions common;
   w2v::TrainerOptions t;
   std::string input, output, save_vocab, read_vocab, model = "cbow", loss, format_name;
+  std::string checkpoint_path, resume_path, max_memory;
+  std::uint64_t stop_after_words = 0;
   int cbow = -1, hs = -1, binary = -1, debug = 0;
   std::uint64_t min_count = 5;
   std::size_t max_vocab = 0;
@@ -73,24 +130,34 @@ int train_command(std::vector<std::string> args) {
       ("save-vocab", po::value(&save_vocab)->value_name("FILE"),
        "write the vocabulary as 'word count' lines")
       ("read-vocab", po::value(&read_vocab)->value_name("FILE"),
-       "take the vocabulary from FILE instead of a pass over the corpus");
+       "take the vocabulary from FILE instead of a pass over the corpus")
+      ("checkpoint", po::value(&checkpoint_path)->value_name("FILE"),
+       "where SIGINT/SIGTERM during training saves the run (default: VECTORS.checkpoint)")
+      ("resume", po::value(&resume_path)->value_name("FILE"),
+       "continue the run saved in FILE (give the same training options)")
+      ("max-memory", po::value(&max_memory)->value_name("SIZE"),
+       "refuse to start when the estimated memory exceeds SIZE (e.g. 800M, 16G)")
+      ("stop-after-words", po::value(&stop_after_words)->value_name("N"),
+       "for tests: stop as SIGINT would once N words are read (checkpoint, exit 130)");
   po::options_description model_options("Model");
   model_options.add_options()
       ("model", po::value(&model)->value_name("NAME"), "cbow (default) or skipgram")
       ("cbow", po::value(&cbow)->value_name("0|1"), "1: CBOW, 0: skip-gram (word2vec's -cbow)")
       ("loss", po::value(&loss)->value_name("NAME"),
-       "output layer: ns (negative sampling, default), hs (hierarchical softmax), softmax (exact, "
-       "slow) or lsh (LSH-sampled softmax)")
-      ("hs", po::value(&hs)->value_name("0|1"), "1: --loss hs (word2vec's -hs)")
+       "output layer: ns (negative sampling, default), hs (hierarchical softmax), hs+ns (both, "
+       "as word2vec's -hs 1 -negative N), softmax (exact, slow) or lsh (LSH-sampled softmax)")
+      ("hs", po::value(&hs)->value_name("0|1"),
+       "word2vec's -hs: 1 adds hierarchical softmax; with --negative 0 it is hs only, otherwise "
+       "both output layers are trained (--loss hs+ns)")
       ("size", po::value(&dim)->value_name("N"), "vector dimension (default 100)")
       ("dim", po::value(&dim)->value_name("N"), "the same as --size")
       ("window", po::value(&t.window)->value_name("N"), "maximum context distance (default 5)")
       ("negative", po::value(&t.negative)->value_name("N"),
-       "negative samples per target with --loss ns (default 5)")
+       "negative samples per target with --loss ns or hs+ns (default 5); 0 only with --hs 1")
       ("sample", po::value(&t.sample)->value_name("X"),
        "subsampling threshold of frequent words; 0 disables (default 1e-3)")
       ("alpha", po::value(&t.alpha)->value_name("X"),
-       "starting learning rate (default 0.025 skip-gram, 0.05 CBOW; 0.1 skip-gram with --loss softmax or lsh)")
+       "starting learning rate (default 0.025 skip-gram, 0.05 CBOW)")
       ("iter", po::value(&epochs)->value_name("N"), "epochs (default 5)")
       ("epochs", po::value(&epochs)->value_name("N"), "the same as --iter")
       ("min-count", po::value(&min_count)->value_name("N"),
@@ -102,9 +169,13 @@ int train_command(std::vector<std::string> args) {
       ("lsh-bits", po::value(&t.lsh_bits)->value_name("K"),
        "--loss lsh: SimHash bits per table (default 6)")
       ("lsh-active", po::value(&t.lsh_active)->value_name("N"),
-       "--loss lsh: output rows per step, the target included (default 128)")
+       "--loss lsh: output rows per step from the tables, the target included (default 16)")
       ("lsh-rebuild", po::value(&t.lsh_rebuild_words)->value_name("WORDS"),
        "--loss lsh: words between rebuilds of the tables (default 200000)")
+      ("lsh-negatives", po::value(&t.lsh_negatives)->value_name("N"),
+       "--loss lsh: unigram^0.75 draws added to each active set (default 5)")
+      ("lsh-correction", po::value(&t.lsh_correction)->value_name("0|1"),
+       "--loss lsh: 1 subtracts log(expected count) from the drawn rows' scores (default 0)")
       ("debug", po::value(&debug)->value_name("N"), "accepted for word2vec compatibility; ignored");
   po::options_description all(
       "Usage: slide-w2v [train] -i CORPUS -o VECTORS [options]\n"
@@ -120,13 +191,25 @@ int train_command(std::vector<std::string> args) {
     if (vm.count("model")) throw UsageError("give --model or --cbow, not both");
     t.architecture = cbow ? w2v::Architecture::cbow : w2v::Architecture::skipgram;
   }
+  // word2vec.c: -hs and -negative are independent; -hs 1 with -negative N > 0 (its default is 5)
+  // trains both output layers, -hs 1 -negative 0 the tree only, -hs 0 -negative 0 nothing.
+  const bool negative_zero = vm.count("negative") && t.negative == 0;
   if (!loss.empty()) {
     t.loss = w2v::parse_output_loss(loss);
-    if (hs == 1 && t.loss != w2v::OutputLoss::hierarchical_softmax) {
+    const bool with_tree = t.loss == w2v::OutputLoss::hierarchical_softmax ||
+                           t.loss == w2v::OutputLoss::hs_and_ns;
+    if (hs == 1 && t.loss == w2v::OutputLoss::negative_sampling) {
+      t.loss = w2v::OutputLoss::hs_and_ns;
+    } else if (hs == 1 && !with_tree) {
       throw UsageError("--hs 1 contradicts --loss " + loss);
+    } else if (hs == 0 && with_tree) {
+      throw UsageError("--hs 0 contradicts --loss " + loss);
     }
   } else if (hs == 1) {
-    t.loss = w2v::OutputLoss::hierarchical_softmax;
+    t.loss = negative_zero ? w2v::OutputLoss::hierarchical_softmax : w2v::OutputLoss::hs_and_ns;
+  } else if (negative_zero) {
+    throw UsageError("--negative 0 without --hs 1 trains no output layer (word2vec would leave "
+                     "the vectors random): give --hs 1 or a positive --negative");
   }
   if (dim) t.dim = dim;
   if (epochs) t.epochs = epochs;
@@ -173,13 +256,22 @@ int train_command(std::vector<std::string> args) {
     }
   };
 
+  if (checkpoint_path.empty() && output != "-") checkpoint_path = output + ".checkpoint";
+  std::optional<w2v::Checkpoint> resumed;
+  if (!resume_path.empty()) {
+    resumed = w2v::load_checkpoint(resume_path);
+    w2v::check_resume_options(resumed->options, t);
+  }
+
   const bool quiet = common.quiet;
   text::VocabularyOptions vocab_options;
   vocab_options.min_count = min_count;
   vocab_options.max_size = max_vocab;
   text::Vocabulary vocabulary;
   std::uint64_t tokens = 0;
-  if (!read_vocab.empty()) {
+  if (resumed) {
+    vocabulary = std::move(resumed->vocabulary);
+  } else if (!read_vocab.empty()) {
     vocabulary = text::read_vocab_file(read_vocab, vocab_options);
   } else {
     ProgressMeter meter(stderr, "words", quiet);
@@ -212,14 +304,31 @@ int train_command(std::vector<std::string> args) {
               << environment->threads() << ", seed " << t.seed << "\n";
   }
 
+  // Refuse before allocating what cannot fit.
+  {
+    const double estimate = w2v::estimate_training_memory(vocabulary.size(), t,
+                                                          std::size_t(environment->threads()));
+    if (!max_memory.empty() && estimate > double(parse_size(max_memory))) {
+      throw ResourceError("training needs about " + bytes_text(estimate) + ", more than --max-memory " +
+                          max_memory);
+    }
+    if (const std::uint64_t available = available_bytes(); available && estimate > double(available)) {
+      throw ResourceError("training needs about " + bytes_text(estimate) +
+                          ", more than the available memory (" + bytes_text(double(available)) + ")");
+    }
+  }
+
   ProgressMeter meter(stderr, "words", quiet);
   const auto start = std::chrono::steady_clock::now();
   const int threads = environment->threads();
   w2v::TrainStats stats;
-  w2v::TrainedVectors vectors = w2v::train_word_vectors_file(
-      vocabulary, input, t,
+  w2v::TrainControl control;
+  control.stop = [] { return interrupt_signal() != 0; };
+  control.stop_after_words = stop_after_words;
+  if (resumed) control.resume = &resumed->state;
+  w2v::TrainOutcome outcome = w2v::train_word_vectors_resumable(
+      vocabulary, w2v::corpus_file_opener(input), t, control,
       [&](const w2v::TrainProgress& p) {
-        check_interrupt();
         const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const double per_thread = elapsed > 0 ? double(p.words_done) / elapsed / threads : 0;
@@ -228,6 +337,19 @@ int train_command(std::vector<std::string> args) {
                       {"words/thread/s", ProgressMeter::format_rate(per_thread)}});
       },
       &stats);
+  if (!outcome.finished) {
+    const int sig = interrupt_signal() ? interrupt_signal() : SIGINT;
+    if (checkpoint_path.empty()) {
+      throw InterruptedError(sig, "interrupted; no checkpoint (the output is standard output: "
+                                  "give --checkpoint FILE); no vectors written");
+    }
+    w2v::Checkpoint checkpoint{t, std::move(vocabulary), std::move(outcome.state)};
+    w2v::save_checkpoint(checkpoint, checkpoint_path);
+    throw InterruptedError(sig, "interrupted; checkpoint written to " + checkpoint_path +
+                                    " (continue with --resume " + checkpoint_path +
+                                    "); no vectors written");
+  }
+  w2v::TrainedVectors& vectors = outcome.vectors;
   meter.finish(double(stats.words),
                {{"alpha", format_fixed(t.effective_alpha() * 1e-4, 6)},
                 {"words/thread/s",

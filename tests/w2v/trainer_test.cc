@@ -129,6 +129,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{OutputLoss::negative_sampling, Architecture::cbow},
                       std::pair{OutputLoss::hierarchical_softmax, Architecture::skipgram},
                       std::pair{OutputLoss::hierarchical_softmax, Architecture::cbow},
+                      std::pair{OutputLoss::hs_and_ns, Architecture::skipgram},
+                      std::pair{OutputLoss::hs_and_ns, Architecture::cbow},
                       std::pair{OutputLoss::softmax, Architecture::skipgram},
                       std::pair{OutputLoss::lsh_softmax, Architecture::skipgram},
                       std::pair{OutputLoss::lsh_softmax, Architecture::cbow}));
@@ -177,10 +179,13 @@ TEST_P(WikiText, WordsOfTheSameKindBecomeNeighbours) {
   std::sort(percentiles.begin(), percentiles.end());
   std::string all;
   for (double p : percentiles) all += std::to_string(p) + " ";
-  // (One thread, avx512 kernels: ns gives a median of 0.977 and a minimum of 0.947, lsh 0.942 and
-  // 0.917; untrained vectors 0.45 and 0.05.)
+  // (One thread, avx512 kernels: ns gives a median of 0.977 and a minimum of 0.947; lsh with
+  // 16 hashed rows and 5 draws at the former alpha 0.1 gave 0.969 and 0.641 (its worst pair far
+  // behind the others: 0.891 next), with the earlier 128 hashed rows 0.942 and 0.917; untrained
+  // vectors 0.45 and 0.05.)
   EXPECT_GT(percentiles[percentiles.size() / 2], 0.9) << all;
-  EXPECT_GT(percentiles[0], 0.75) << all;
+  EXPECT_GT(percentiles[0], GetParam() == OutputLoss::lsh_softmax ? 0.6 : 0.75) << all;
+  EXPECT_GT(percentiles[1], 0.85) << all;
 }
 
 INSTANTIATE_TEST_SUITE_P(W2vLosses, WikiText,
@@ -202,6 +207,34 @@ TEST(W2vTrainer, OneThreadIsReproducibleAndTheSeedMatters) {
   ASSERT_EQ(a.input.size(), b.input.size());
   EXPECT_EQ(0, std::memcmp(a.input.data(), b.input.data(), a.input.size() * sizeof(float)));
   EXPECT_NE(0, std::memcmp(a.input.data(), c.input.data(), a.input.size() * sizeof(float)));
+}
+
+TEST(W2vTrainer, HsAndNsTrainsBothOutputLayers) {
+  // word2vec's -hs 1 -negative 5: the tree draws no random numbers, so if its layer did not
+  // contribute, the one-thread run would equal ns alone bit for bit; and without the negatives it
+  // would equal hs alone.
+  oneapi::tbb::global_control one(oneapi::tbb::global_control::max_allowed_parallelism, 1);
+  const std::string text = planted_topics(400, 3);
+  const text::Vocabulary vocab = vocabulary_of(text, 1);
+  TrainerOptions o;
+  o.architecture = Architecture::skipgram;
+  o.dim = 8;
+  o.epochs = 1;
+  auto run = [&](OutputLoss loss) {
+    o.loss = loss;
+    return train_word_vectors(vocab, opener(text), o);
+  };
+  const TrainedVectors both = run(OutputLoss::hs_and_ns);
+  const TrainedVectors ns = run(OutputLoss::negative_sampling);
+  const TrainedVectors hs = run(OutputLoss::hierarchical_softmax);
+  const std::size_t bytes = both.input.size() * sizeof(float);
+  EXPECT_NE(0, std::memcmp(both.input.data(), ns.input.data(), bytes));
+  EXPECT_NE(0, std::memcmp(both.input.data(), hs.input.data(), bytes));
+  EXPECT_EQ(parse_output_loss("hs+ns"), OutputLoss::hs_and_ns);
+  EXPECT_EQ(parse_output_loss("ns+hs"), OutputLoss::hs_and_ns);
+  EXPECT_STREQ(output_loss_name(OutputLoss::hs_and_ns), "hs+ns");
+  o.negative = 0;  // hs+ns needs negatives
+  EXPECT_THROW(run(OutputLoss::hs_and_ns), UsageError);
 }
 
 TEST(W2vTrainer, ReportsProgressAndStats) {

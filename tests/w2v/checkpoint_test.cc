@@ -1,0 +1,169 @@
+#include "slide/w2v/checkpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <oneapi/tbb/global_control.h>
+#include <string>
+
+#include "slide/core/error.h"
+#include "slide/core/random.h"
+#include "slide/text/vocabulary.h"
+#include "slide/w2v/trainer.h"
+
+namespace slide::w2v {
+namespace {
+
+// Sentences of 12 words from two planted topics (as in trainer_test.cc).
+std::string corpus_text(std::size_t sentences) {
+  Rng rng(5);
+  std::string text;
+  for (std::size_t s = 0; s < sentences; ++s) {
+    const char topic = rng.uniform(2) ? 'a' : 'b';
+    for (int w = 0; w < 12; ++w) {
+      text += topic;
+      text += std::to_string(rng.uniform(20));
+      text += ' ';
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+CorpusOpener opener(const std::string& text) {
+  return [&text](std::size_t) {
+    auto pos = std::make_shared<std::size_t>(0);
+    text::ByteSource source;
+    source.name = "<memory>";
+    source.read = [&text, pos](char* buf, std::size_t n) {
+      const std::size_t k = std::min(n, text.size() - *pos);
+      std::memcpy(buf, text.data() + *pos, k);
+      *pos += k;
+      return k;
+    };
+    return source;
+  };
+}
+
+std::string temp_path(const char* name) {
+  return ::testing::TempDir() + "/w2v_checkpoint_" + name + "_" +
+         std::to_string(::testing::UnitTest::GetInstance()->random_seed());
+}
+
+class Resume : public ::testing::TestWithParam<OutputLoss> {};
+
+// Stopping at a block boundary, saving, loading and resuming gives, with one thread, exactly the
+// vectors of the uninterrupted run, wherever the stop falls (mid-epoch, at an epoch's end).
+TEST_P(Resume, OneThreadResumedRunEqualsUninterrupted) {
+  oneapi::tbb::global_control one(oneapi::tbb::global_control::max_allowed_parallelism, 1);
+  const std::string text = corpus_text(2000);
+  text::VocabularyCounter counter;
+  counter.add_text(text);
+  const text::Vocabulary vocab = counter.build({});
+  TrainerOptions o;
+  o.loss = GetParam();
+  o.architecture = Architecture::skipgram;
+  o.dim = 10;
+  o.epochs = 3;
+  o.block_bytes = 4096;
+  o.seed = 9;
+  const TrainedVectors full = train_word_vectors(vocab, opener(text), o);
+  const std::uint64_t per_epoch = vocab.total_count();
+  const std::string path = temp_path("resume");
+  for (const std::uint64_t stop : {std::uint64_t{1}, per_epoch / 3, per_epoch, 2 * per_epoch + 7}) {
+    TrainControl control;
+    control.stop_after_words = stop;
+    TrainOutcome first = train_word_vectors_resumable(vocab, opener(text), o, control);
+    ASSERT_FALSE(first.finished) << stop;
+    EXPECT_GE(first.state.position.words_read, stop);
+    save_checkpoint(Checkpoint{o, vocab, std::move(first.state)}, path);
+    Checkpoint loaded = load_checkpoint(path);
+    EXPECT_EQ(loaded.vocabulary.words(), vocab.words());
+    EXPECT_EQ(loaded.vocabulary.counts(), vocab.counts());
+    check_resume_options(loaded.options, o);
+    TrainControl resume;
+    resume.resume = &loaded.state;
+    TrainOutcome rest = train_word_vectors_resumable(loaded.vocabulary, opener(text), o, resume);
+    ASSERT_TRUE(rest.finished);
+    ASSERT_EQ(rest.vectors.input.size(), full.input.size());
+    EXPECT_EQ(0, std::memcmp(rest.vectors.input.data(), full.input.data(),
+                             full.input.size() * sizeof(float)))
+        << "stopped after " << stop << " words";
+  }
+  std::remove(path.c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(W2vCheckpoint, Resume,
+                         ::testing::Values(OutputLoss::negative_sampling,
+                                           OutputLoss::hierarchical_softmax,
+                                           OutputLoss::hs_and_ns));
+
+TEST(W2vCheckpoint, DamageAndMismatchesAreRefused) {
+  const std::string text = corpus_text(200);
+  text::VocabularyCounter counter;
+  counter.add_text(text);
+  const text::Vocabulary vocab = counter.build({});
+  TrainerOptions o;
+  o.dim = 8;
+  o.epochs = 2;
+  o.block_bytes = 2048;
+  TrainControl control;
+  control.stop_after_words = 500;
+  TrainOutcome out = train_word_vectors_resumable(vocab, opener(text), o, control);
+  ASSERT_FALSE(out.finished);
+  const std::string path = temp_path("damage");
+  save_checkpoint(Checkpoint{o, vocab, std::move(out.state)}, path);
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto write = [&](const std::string& b) {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f.write(b.data(), std::streamsize(b.size()));
+  };
+  for (std::size_t at : {std::size_t{30}, bytes.size() / 2, bytes.size() - 1}) {
+    std::string flipped = bytes;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+    write(flipped);
+    EXPECT_THROW(load_checkpoint(path), FormatError) << at;
+  }
+  write(bytes.substr(0, bytes.size() / 3));
+  EXPECT_THROW(load_checkpoint(path), FormatError);
+  write("");
+  EXPECT_THROW(load_checkpoint(path), FormatError);
+  write(bytes);
+  Checkpoint c = load_checkpoint(path);
+  TrainerOptions other = o;
+  other.dim = 9;
+  EXPECT_THROW(check_resume_options(c.options, other), UsageError);
+  other = o;
+  other.seed = 1;
+  EXPECT_THROW(check_resume_options(c.options, other), UsageError);
+  // A corpus other than the one the checkpoint was made on.
+  const std::string shorter = text.substr(0, 1000);
+  TrainControl resume;
+  resume.resume = &c.state;
+  EXPECT_THROW(train_word_vectors_resumable(c.vocabulary, opener(shorter), o, resume), DataError);
+  std::remove(path.c_str());
+  EXPECT_THROW(load_checkpoint(path), InputOpenError);
+}
+
+TEST(W2vTrainer, MemoryEstimateCoversTheMatrices) {
+  TrainerOptions o;
+  o.dim = 200;
+  const double matrices = 2.0 * 100000 * 208 * 4;
+  const double ns = estimate_training_memory(100000, o, 2);
+  EXPECT_GE(ns, matrices);
+  EXPECT_LE(ns, 1.3 * matrices + 20e6);
+  o.loss = OutputLoss::hs_and_ns;
+  EXPECT_GE(estimate_training_memory(100000, o, 2), 1.5 * matrices);
+  o.loss = OutputLoss::softmax;
+  EXPECT_GE(estimate_training_memory(100000, o, 8), matrices + 8 * 100000 * 4);
+}
+
+}  // namespace
+}  // namespace slide::w2v
