@@ -70,7 +70,7 @@ hostile() {
     local lines
     lines=$(wc -l <"$work/err")
     # A usage error (64) adds the conventional "Try 'PROGRAM --help'." line.
-    [ "$lines" -eq 1 ] || { [ "$want" -eq 64 ] && [ "$lines" -eq 2 ] && grep -q "^Try '" <(tail -n 1 "$work/err"); } ||
+    [ "$lines" -eq 1 ] || { [ "$want" -eq 64 ] && [ "$lines" -eq 2 ] && tail -n 1 "$work/err" | grep -q "^Try '"; } ||
       fail "$label: $lines lines on stderr, expected one: $(hostile_printable "$(head -c 600 "$work/err")")"
     [ "$(head -c 1000 "$work/err" | wc -c)" -lt 1000 ] || fail "$label: a message of 1000 bytes or more"
     LC_ALL=C grep -qE -- "$regex" <<<"$first" ||
@@ -179,17 +179,30 @@ hostile_unreadable_setup() {
   fi
 }
 
-# A directory the apps cannot write into. As root, a read-only mode does not stop writing; then
-# /proc/self (which refuses new files whatever the user) stands in.
+# A directory the apps cannot write into. As root, a read-only mode does not stop writing; then a
+# read-only tmpfs stands in where mount is allowed (EROFS), else /proc/self (which refuses new
+# files whatever the user).
 hostile_readonly_setup() {
+  hostile_readonly=$hostile_dir/readonly
+  mkdir -p "$hostile_readonly"
   if [ "$(id -u)" -ne 0 ]; then
-    hostile_readonly=$hostile_dir/readonly
-    mkdir -p "$hostile_readonly"
     chmod 555 "$hostile_readonly"
+  elif mount -t tmpfs -o ro,size=64k tmpfs "$hostile_readonly" 2>/dev/null; then
+    hostile_mounts+=("$hostile_readonly")
   else
+    echo "note: running as root without mount: /proc/self stands in for a read-only directory" >&2
     hostile_readonly=/proc/self
   fi
 }
+
+# Mounts made by the tests, undone on exit (with the removal of $work that common.bash does).
+hostile_mounts=()
+hostile_cleanup() {
+  local m
+  for m in "${hostile_mounts[@]}"; do umount "$m" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap hostile_cleanup EXIT
 
 # hostile_full_disk COMMAND...: runs COMMAND with a file size limit of 64 KiB (RLIMIT_FSIZE), so
 # that writing past it fails with EFBIG as on a full disk. The apps ignore SIGXFSZ themselves;

@@ -209,7 +209,7 @@ hostile "predictions output" "file size limit (RLIMIT_FSIZE, EFBIG)" 74 "pred\\.
 full=$h/full
 mkdir -p "$full"
 if mount -t tmpfs -o size=256k tmpfs "$full" 2>/dev/null; then
-  trap 'umount "$full" 2>/dev/null; rm -rf "$work"' EXIT
+  hostile_mounts+=("$full")
   cp "$h/out/pred.txt" "$full/pred.txt"
   cp "$h/good.model" "$full/train.model" 2>/dev/null || head -c 100000 "$h/good.model" >"$full/train.model"
   dd if=/dev/zero of="$full/filler" bs=4k status=none 2>/dev/null
