@@ -196,8 +196,11 @@ hostile_readonly_setup() {
 }
 
 # Mounts made by the tests, undone on exit (with the removal of $work that common.bash does).
+# Only the main shell cleans up: some bash versions run the EXIT trap in subshells too (command
+# substitutions of pipelines, background subshells killed early), which removed $work mid-test.
 hostile_mounts=()
 hostile_cleanup() {
+  [ "$BASHPID" = "$$" ] || return 0
   local m
   for m in "${hostile_mounts[@]}"; do umount "$m" 2>/dev/null; done
   rm -rf "$work"
