@@ -48,7 +48,8 @@ hostile() {
   local dog=$!
   wait "$pid"
   local got=$?
-  kill -- -"$dog" 2>/dev/null
+  # SIGKILL: a subshell that a catchable signal meets before its `trap - EXIT` runs the EXIT trap.
+  kill -KILL -- -"$dog" 2>/dev/null
   wait "$dog" 2>/dev/null
   set +m
   local label="$reader / $case"
@@ -196,8 +197,8 @@ hostile_readonly_setup() {
 }
 
 # Mounts made by the tests, undone on exit (with the removal of $work that common.bash does).
-# Only the main shell cleans up: some bash versions run the EXIT trap in subshells too (command
-# substitutions of pipelines, background subshells killed early), which removed $work mid-test.
+# Only the main shell cleans up: bash runs the EXIT trap in a background subshell killed by a signal
+# before its own `trap - EXIT`, which removed $work mid-test.
 hostile_mounts=()
 hostile_cleanup() {
   [ "$BASHPID" = "$$" ] || return 0

@@ -43,12 +43,14 @@ r_split_y() { xc train --format split -i "$h/X_Xf.txt" --input-labels "$1" -o "$
 r_libsvm() { xc train --format libsvm -i "$1" -o "$h/out/train.model" -e 1 "${fast[@]}"; }
 r_model_predict() { xc predict -m "$1" -i "$h/small.txt" -o "$h/out/pred.txt"; }
 r_model_test() { xc test -m "$1" -i "$h/small.txt"; }
+r_xc_test() { xc test -m "$h/good.model" -i "$1"; }
+r_xc_train_test() { xc train -i "$h/small.txt" -t "$1" -o "$h/out/train.model" -e 1 "${fast[@]}"; }
 r_resume() { xc train -i "$h/small.txt" -o "$h/out/train.model" "${fast[@]}" -e 2 --resume --checkpoint "$1"; }
 
 outs_of() {
   case $1 in
     r_xc_predict | r_model_predict) echo "--out $h/out/pred.txt" ;;
-    r_model_test) echo "--stdout-empty" ;;
+    r_model_test | r_xc_test) echo "--stdout-empty" ;;
     *) echo "--out $h/out/train.model" ;;
   esac
 }
@@ -129,6 +131,14 @@ for pair in "xc train:r_xc_train" "xc predict:r_xc_predict"; do
   text_case "$reader" "$fn" "100 MB row of digits after 19 rows" 65 "long_row\\.txt:21: (a line of at most|no more rows)" "$h/long_row.txt"
   rm -f "$h/long_row.txt"
 done
+
+# ---- XC data through `test -i` (loaded whole, metrics on stdout) and `train -t` (the test file).
+generic_cases "xc test -i" r_xc_test "$h/small.txt"
+text_case "xc test -i" r_xc_test "value nan" 65 "value_nan\\.txt:13:[0-9]+: a finite value, got 'nan'" "$h/value_nan.txt"
+text_case "xc test -i" r_xc_test "header says more rows" 65 "more_rows\\.txt:301: " "$h/more_rows.txt"
+text_case "xc train -t" r_xc_train_test "empty file" 65 "empty:1:1: a header" "$h/empty"
+text_case "xc train -t" r_xc_train_test "zst truncated mid-stream" 65 "small\\.txt\\.zst\\.cut: truncated zstd frame" "$h/small.txt.zst.cut"
+text_case "xc train -t" r_xc_train_test "label id out of range" 65 "label_range\\.txt:5:1: label id 159 out of range" "$h/label_range.txt"
 
 # ---- The split variant: features file and labels file.
 generic_cases "split X_Xf" r_split_x "$h/X_Xf.txt"
