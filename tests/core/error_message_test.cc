@@ -12,7 +12,8 @@ namespace slide {
 namespace {
 
 TEST(ErrorMessage, EscapesControlBytesAndInvalidUtf8) {
-  const DataError e("f.txt", 3, 7, std::string("a number, got '\n\t\r\x7f\x80\xc3\x28\xed\xa0\x80'"));
+  const DataError e("f.txt", 3, 7,
+                    std::string("a number, got '\n\t\r\x7f\x80\xc3\x28\xed\xa0\x80'"));
   EXPECT_STREQ(e.what(),
                "f.txt:3:7: a number, got '\\x0a\\x09\\x0d\\x7f\\x80\\xc3(\\xed\\xa0\\x80'");
   EXPECT_EQ(e.file(), "f.txt");

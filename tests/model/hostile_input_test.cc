@@ -1,8 +1,8 @@
 // The model reader on hostile streams (issue 8): something that is not a model, arriving through a
 // pipe that never ends, is refused at its first bytes instead of being read whole into memory.
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <string>

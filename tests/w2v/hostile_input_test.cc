@@ -40,7 +40,8 @@ TEST(HostileVectorInput, NonFiniteBinaryValuesAreErrors) {
   const struct {
     float a, b;
     const char* got;
-  } cases[] = {{nan, 1.0f, "value 1), got nan"}, {1.0f, inf, "value 2), got inf"},
+  } cases[] = {{nan, 1.0f, "value 1), got nan"},
+               {1.0f, inf, "value 2), got inf"},
                {-inf, 1.0f, "value 1), got -inf"}};
   for (const auto& c : cases) {
     try {

@@ -18,7 +18,8 @@ namespace {
 // bytes pulled, to show that the reader stops after the limit.
 class EndlessLine final : public BlockLineSource {
  public:
-  explicit EndlessLine(std::string prefix) : BlockLineSource("endless"), prefix_(std::move(prefix)) {}
+  explicit EndlessLine(std::string prefix)
+      : BlockLineSource("endless"), prefix_(std::move(prefix)) {}
   std::uint64_t pulled() const { return pulled_; }
 
  private:
@@ -124,8 +125,10 @@ TEST(HostileXcInput, MessagesQuoteInputPrintably) {
     FAIL() << "no error";
   } catch (const DataError& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("bytes.txt:2:3: a feature id (a non-negative integer), got '\\xff\\x01\\x1b[2J:1'"),
-              std::string::npos)
+    EXPECT_NE(
+        what.find(
+            "bytes.txt:2:3: a feature id (a non-negative integer), got '\\xff\\x01\\x1b[2J:1'"),
+        std::string::npos)
         << what;
     for (unsigned char c : what) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << what;
   }

@@ -382,7 +382,8 @@ void ModelReader::load(ReadOptions options) {
     used += static_cast<std::uint64_t>(n);
     // A stream of something else (a data file piped by mistake, an endless device) is refused
     // at its first bytes rather than read whole into memory.
-    if (used >= 4 && used - static_cast<std::uint64_t>(n) < 4 && std::memcmp(buffer_, kMagic, 4) != 0) {
+    if (used >= 4 && used - static_cast<std::uint64_t>(n) < 4 &&
+        std::memcmp(buffer_, kMagic, 4) != 0) {
       throw FormatError(path_, "not a slide model file (wrong magic bytes)");
     }
   }

@@ -142,9 +142,9 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
       }
       if (!in_range || !std::isfinite(row[got])) {
         const char* stop = std::find_if(start, end, is_blank);
-        throw DataError(name, line_number, static_cast<std::uint64_t>(start - line.data()) + 1,
-                        "a finite number within float range, got '" + std::string(start, stop) +
-                            "'");
+        throw DataError(
+            name, line_number, static_cast<std::uint64_t>(start - line.data()) + 1,
+            "a finite number within float range, got '" + std::string(start, stop) + "'");
       }
       p = r.ptr;
       ++got;
@@ -217,7 +217,9 @@ void read_binary(Reader& reader, WordVectors& v, std::size_t count, std::size_t 
                         "a finite value in vector " + std::to_string(record + 1) + " of " +
                             std::to_string(count) + " ('" + v.words.back() + "', value " +
                             std::to_string(j + 1) + "), got " +
-                            (std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf"));
+                            (std::isnan(value) ? "nan"
+                             : value > 0       ? "inf"
+                                               : "-inf"));
       }
     }
   }

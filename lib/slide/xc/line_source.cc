@@ -27,7 +27,8 @@ bool BlockLineSource::fill() {
   // A line longer than the buffer grows it (doubling keeps the total copying linear), up to the
   // longest line allowed plus one block.
   if (buffer_.size() - end_ < kBlockSize / 2) {
-    buffer_.resize(std::min(buffer_.size() * 2, std::max(buffer_.size(), max_line_bytes_) + kBlockSize));
+    buffer_.resize(
+        std::min(buffer_.size() * 2, std::max(buffer_.size(), max_line_bytes_) + kBlockSize));
   }
   const std::size_t got = read_some(buffer_.data() + end_, buffer_.size() - end_);
   if (got == 0) {
