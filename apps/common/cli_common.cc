@@ -110,11 +110,15 @@ int run_main(const std::string& program, const std::function<int()>& body) {
     const int code = body();
     // What went to stdout (results, streamed predictions) must have arrived: a full disk or a
     // closed pipe there is an error, not a success with output missing.
+    // errno names the cause only when this flush is what failed.
+    const bool failed_before = !std::cout;
+    errno = 0;
     std::cout.flush();
     if (!std::cout) {
       const int error = errno;
       throw IoError("<stdout>", std::string("write error: ") +
-                                    (error != 0 ? std::strerror(error) : "output failed"));
+                                    (!failed_before && error != 0 ? std::strerror(error)
+                                                                  : "the output is incomplete"));
     }
     return code;
   } catch (const std::exception& error) {

@@ -206,6 +206,8 @@ hostile "predictions output" "read-only directory" 73 "$hostile_readonly/p: cann
   -- xc predict -m "$h/good.model" -i "$h/small.txt" -o "$hostile_readonly/p"
 hostile "predictions output" "stdout is /dev/full" 74 "<stdout>: write error: No space left on device" \
   -- bash -c '"$0" predict -m "$1" -i "$2" -o - >/dev/full' "$SLIDE_XC" "$h/good.model" "$h/small.txt"
+hostile "metrics output (test)" "stdout is /dev/full" 74 "<stdout>: write error: (No space left on device|the output is incomplete)" \
+  -- bash -c '"$0" test -m "$1" -i "$2" >/dev/full' "$SLIDE_XC" "$h/good.model" "$h/small.txt"
 
 # A full disk through RLIMIT_FSIZE (64 KiB): write(2) fails with EFBIG, which the apps see because
 # they ignore SIGXFSZ. The good file already there is larger than the limit allows to rewrite.
