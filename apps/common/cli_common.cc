@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 
 #include <boost/program_options.hpp>
@@ -110,11 +111,13 @@ int run_main(const std::string& program, const std::function<int()>& body) {
     const int code = body();
     // What went to stdout (results, streamed predictions) must have arrived: a full disk or a
     // closed pipe there is an error, not a success with output missing.
-    // errno names the cause only when this flush is what failed.
-    const bool failed_before = !std::cout;
+    // Both std::cout and C stdio (printf) write there; errno names the cause only when this
+    // flush is what failed.
+    const bool failed_before = !std::cout || std::ferror(stdout) != 0;
     errno = 0;
     std::cout.flush();
-    if (!std::cout) {
+    const bool flushed = std::fflush(stdout) == 0;
+    if (!std::cout || !flushed || std::ferror(stdout) != 0) {
       const int error = errno;
       throw IoError("<stdout>", std::string("write error: ") +
                                     (!failed_before && error != 0 ? std::strerror(error)
