@@ -193,7 +193,7 @@ TEST(VectorsIo, LargeValuesAndFormatNames) {
   EXPECT_EQ(v.values[0], 0.0f);
   EXPECT_EQ(v.values[1], 0.0f);
   EXPECT_EQ(v.values[2], 3e38f);
-  for (const char* bad : {"1e50", "-1e50", "nan", "inf", "-inf", "infinity", "1e300"}) {
+  for (const char* bad : {"1e50", "-1e50", "nan", "inf", "-inf", "infinity", "1e300", "1e999"}) {
     expect_error(std::string("1 2\nw 1 ") + bad + "\n", VectorFormat::word2vec_text, 2,
                  "a finite number within float range");
   }

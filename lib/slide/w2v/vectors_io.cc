@@ -130,10 +130,13 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
       if (r.ec == std::errc::result_out_of_range) {
         // Below float's smallest subnormal reads as 0 (1e-50); beyond its range (1e50) is an
         // error below, like NaN and infinity: such a vector poisons every cosine it enters.
+        // (Beyond double's range too, as 1e999, is the same error; the cast happens only in
+        // range, where it is defined.)
         double wide = 0;
         r = std::from_chars(p, end, wide);
-        in_range = std::fabs(wide) < 1.0;
-        row[got] = static_cast<float>(wide);
+        in_range = r.ec == std::errc() && std::fabs(wide) < 1.0;
+        if (r.ec == std::errc::result_out_of_range) r.ec = std::errc();
+        row[got] = in_range ? static_cast<float>(wide) : 0.0f;
       }
       if (r.ptr == p || (r.ptr < end && !is_blank(*r.ptr)) || r.ec != std::errc()) {
         const char* stop = std::find_if(start, end, is_blank);
