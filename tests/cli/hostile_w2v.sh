@@ -208,6 +208,11 @@ zstd -dc "$SLIDE_SOURCE_DIR/corpora/wikitext-2/valid.txt.zst" >"$h/valid.txt"
 hostile "vocabulary output (--save-vocab)" "file size limit (RLIMIT_FSIZE, EFBIG)" 74 "vocab\\.txt: write error: File too large" \
   --out "$h/out/vocab.txt" --out "$h/out/vec.txt" -- hostile_full_disk "$SLIDE_W2V" -i "$h/valid.txt" -o "$h/out/vec.txt" \
   --save-vocab "$h/out/vocab.txt" --size 8 --iter 1 --min-count 1 -t 1 -q
+# A device as the output is written in place (renaming a temporary onto it would replace it).
+if [ -c /dev/null ]; then
+  hostile "vectors output" "/dev/null" 0 "" -- w2v -i "$h/corpus.txt" -o /dev/null "${fast[@]}"
+  [ -c /dev/null ] || fail "/dev/null is no longer a character device"
+fi
 full=$h/full
 mkdir -p "$full"
 if mount -t tmpfs -o size=1m tmpfs "$full" 2>/dev/null; then

@@ -23,6 +23,7 @@ expect_exit 0 xc train -i "$h/small.txt" -o "$h/good.model" -e 1 "${fast[@]}" ||
 mkdir -p "$h/out"
 cp "$h/good.model" "$h/out/train.model"
 expect_exit 0 xc predict -m "$h/good.model" -i "$h/small.txt" -o "$h/out/pred.txt" || finish
+cp "$h/out/pred.txt" "$h/good_pred.txt"
 # A good checkpoint: a long run stopped by SIGINT once its first checkpoint is there (it saves
 # another and exits 130).
 "$SLIDE_XC" train -i "$h/small.txt" -o "$h/ckpt_run.model" "${fast[@]}" -e 100000 --checkpoint "$h/good.ckpt" &
@@ -208,6 +209,30 @@ hostile "predictions output" "stdout is /dev/full" 74 "<stdout>: write error: No
   -- bash -c '"$0" predict -m "$1" -i "$2" -o - >/dev/full' "$SLIDE_XC" "$h/good.model" "$h/small.txt"
 hostile "metrics output (test)" "stdout is /dev/full" 74 "<stdout>: write error: (No space left on device|the output is incomplete)" \
   -- bash -c '"$0" test -m "$1" -i "$2" >/dev/full' "$SLIDE_XC" "$h/good.model" "$h/small.txt"
+
+# Devices and FIFOs as outputs are written in place: /dev/null stays a device, a FIFO's reader gets
+# the predictions, /dev/stdout stays a link; a model (whose header is patched at the end) needs a
+# regular file. (Other programs run as root may have replaced /dev/null already: then that case is
+# skipped.)
+if [ -c /dev/null ]; then
+  hostile "predictions output" "/dev/null" 0 "" -- xc predict -m "$h/good.model" -i "$h/small.txt" -o /dev/null
+  [ -c /dev/null ] || fail "/dev/null is no longer a character device"
+  ls -A /dev | grep -q '^\.null\.tmp\.' && fail "a temporary file was left in /dev"
+else
+  echo "note: /dev/null is not a character device on this machine; its case is skipped" >&2
+fi
+rm -f "$h/pfifo"; mkfifo "$h/pfifo"
+(trap - EXIT; cat "$h/pfifo" >"$h/from_fifo.txt") &
+fifo_reader=$!
+hostile "predictions output" "a FIFO" 0 "" -- xc predict -m "$h/good.model" -i "$h/small.txt" -o "$h/pfifo"
+wait "$fifo_reader"
+cmp -s "$h/from_fifo.txt" "$h/good_pred.txt" || fail "the FIFO's reader did not get the predictions"
+hostile "predictions output" "/dev/stdout onto a regular file" 0 "" -- \
+  bash -c '"$0" predict -m "$1" -i "$2" -o /dev/stdout >"$3"' "$SLIDE_XC" "$h/good.model" "$h/small.txt" "$h/via_stdout.txt"
+cmp -s "$h/via_stdout.txt" "$h/good_pred.txt" || fail "-o /dev/stdout did not write the predictions"
+[ -L /dev/stdout ] || fail "/dev/stdout is no longer a symbolic link"
+hostile "model output" "/dev/null" 64 "/dev/null: a model file must be a regular file" \
+  -- xc train -i "$h/small.txt" -o /dev/null -e 1 "${fast[@]}"
 
 # A full disk through RLIMIT_FSIZE (64 KiB): write(2) fails with EFBIG, which the apps see because
 # they ignore SIGXFSZ. The good file already there is larger than the limit allows to rewrite.
