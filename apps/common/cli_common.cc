@@ -1,6 +1,9 @@
 #include "common/cli_common.h"
 
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 
 #include <boost/program_options.hpp>
 #include <boost/version.hpp>
@@ -101,8 +104,26 @@ void install_interrupt_handlers() {
 int interrupt_signal() { return received_signal; }
 
 int run_main(const std::string& program, const std::function<int()>& body) {
+  // A file size limit (RLIMIT_FSIZE) must fail the write with EFBIG, which our outputs report and
+  // clean up after, rather than kill the process and leave a temporary file behind.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
-    return body();
+    const int code = body();
+    // What went to stdout (results, streamed predictions) must have arrived: a full disk or a
+    // closed pipe there is an error, not a success with output missing.
+    // Both std::cout and C stdio (printf) write there; errno names the cause only when this
+    // flush is what failed.
+    const bool failed_before = !std::cout || std::ferror(stdout) != 0;
+    errno = 0;
+    std::cout.flush();
+    const bool flushed = std::fflush(stdout) == 0;
+    if (!std::cout || !flushed || std::ferror(stdout) != 0) {
+      const int error = errno;
+      throw IoError("<stdout>", std::string("write error: ") +
+                                    (!failed_before && error != 0 ? std::strerror(error)
+                                                                  : "the output is incomplete"));
+    }
+    return code;
   } catch (const std::exception& error) {
     const int code = exit_code_for(error);
     std::cerr << program << ": " << error.what() << "\n";

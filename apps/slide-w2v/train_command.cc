@@ -1,5 +1,7 @@
 // slide-w2v train: the vocabulary pass, training, and writing the vectors.
 
+#include <sys/stat.h>
+
 #include <array>
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -231,14 +233,21 @@ int train_command(std::vector<std::string> args) {
 
   if (input.empty()) throw UsageError("no corpus: give --input (-i, -train)");
   if (output.empty()) throw UsageError("no output: give --output (-o, -output)");
-  if (input == "-" && read_vocab.empty()) {
+  // Standard input, and a FIFO or other stream named as a file, can be read only once: opening a
+  // FIFO again for the second pass would wait for a writer forever.
+  struct stat input_info {};
+  const bool stream_input = input == "-" || (::stat(input.c_str(), &input_info) == 0 &&
+                                             !S_ISREG(input_info.st_mode) &&
+                                             !S_ISDIR(input_info.st_mode));
+  const std::string stream_name = input == "-" ? "standard input" : input + " (not a regular file)";
+  if (stream_input && read_vocab.empty()) {
     throw UsageError(
-        "training from standard input needs --read-vocab: the vocabulary takes a pass over the "
-        "corpus before training, and standard input can be read only once");
+        "training from " + stream_name + " needs --read-vocab: the vocabulary takes a pass over "
+        "the corpus before training, and a stream can be read only once");
   }
-  if (input == "-" && t.epochs > 1) {
-    throw UsageError("training from standard input allows one epoch only (--iter 1): each epoch "
-                     "reads the corpus again");
+  if (stream_input && t.epochs > 1) {
+    throw UsageError("training from " + stream_name + " allows one epoch only (--iter 1): each "
+                     "epoch reads the corpus again");
   }
   if (output == save_vocab && !save_vocab.empty()) {
     throw UsageError("--output and --save-vocab name the same file");

@@ -187,10 +187,16 @@ TEST(VectorsIo, AbsurdHeaders) {
 }
 
 TEST(VectorsIo, LargeValuesAndFormatNames) {
-  const WordVectors v = read("1 3\nw 1e50 -1e50 1e-50\n");
-  EXPECT_TRUE(std::isinf(v.values[0]) && v.values[0] > 0);
-  EXPECT_TRUE(std::isinf(v.values[1]) && v.values[1] < 0);
-  EXPECT_EQ(v.values[2], 0.0f);
+  // Below float's range reads as 0; beyond it, NaN and infinity are errors (issue 8: such a
+  // vector would poison every cosine it enters).
+  const WordVectors v = read("1 3\nw 1e-50 -1e-50 3e38\n");
+  EXPECT_EQ(v.values[0], 0.0f);
+  EXPECT_EQ(v.values[1], 0.0f);
+  EXPECT_EQ(v.values[2], 3e38f);
+  for (const char* bad : {"1e50", "-1e50", "nan", "inf", "-inf", "infinity", "1e300", "1e999"}) {
+    expect_error(std::string("1 2\nw 1 ") + bad + "\n", VectorFormat::word2vec_text, 2,
+                 "a finite number within float range");
+  }
   EXPECT_EQ(parse_vector_format("w2v-bin"), VectorFormat::word2vec_binary);
   EXPECT_THROW(parse_vector_format("bin"), UsageError);
 }

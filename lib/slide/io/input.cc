@@ -106,6 +106,11 @@ bool InputStream::getline(std::string& line) {
         ++line_;
         return true;
       }
+      if (line.size() + available > kMaxLineBytes) {
+        throw DataError(name_, line_ + 1,
+                        "a line of at most " + std::to_string(kMaxLineBytes) +
+                            " bytes, got a longer one (no newline within it: not a text file?)");
+      }
       line.append(begin, available);
       buffer_pos_ = buffer_size_;
       bytes_read_ += available;

@@ -48,7 +48,9 @@ class InputStream {
   std::size_t read_full(char* buffer, std::size_t n);
 
   // Reads the next line, without its '\n' ('\r' is kept: the parsers decide). A last line without
-  // '\n' is still a line. Returns false at the clean end of the input. Throws like read().
+  // '\n' is still a line. Returns false at the clean end of the input. Throws like read(), and
+  // DataError for a line longer than kMaxLineBytes (bounded memory on a file without newlines).
+  static constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
   bool getline(std::string& line);
 
   // The number of the line last returned by getline() (1-based; 0 before the first).

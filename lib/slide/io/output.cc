@@ -52,6 +52,16 @@ void write_all(int fd, const char* data, std::size_t n, const std::string& name)
   }
 }
 
+// Whether open_output writes an existing `path` in place (no temporary file, no rename): a device,
+// FIFO or socket, or a link to a descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N), which may
+// be open on a regular file but is never to be replaced.
+bool writes_in_place(const std::string& path, bool exists, const struct stat& existing) {
+  if (!exists) return false;
+  if (!S_ISREG(existing.st_mode)) return true;
+  return path == "/dev/stdout" || path == "/dev/stderr" || path.rfind("/dev/fd/", 0) == 0 ||
+         path.rfind("/proc/", 0) == 0;
+}
+
 }  // namespace
 
 OutputStream::OutputStream(int fd, std::string name) : OutputStream(fd, std::move(name), {}) {}
@@ -65,6 +75,7 @@ OutputStream::OutputStream(int fd, std::string name, std::string temporary_path)
 
 OutputStream::~OutputStream() {
   if (!committed_) discard();
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
 }
 
 void OutputStream::discard() noexcept {
@@ -166,6 +177,16 @@ std::unique_ptr<OutputStream> open_output(const std::string& path) {
   bool exists = ::stat(path.c_str(), &existing) == 0;
   if ((exists && S_ISDIR(existing.st_mode)) || path.back() == '/') {
     throw OutputCreateError(path, "is a directory");
+  }
+  if (writes_in_place(path, exists, existing)) {
+    // A device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) has no file to replace: it
+    // is written in place, as stdout is. Renaming a temporary onto it would replace the device
+    // node (as root, /dev/null itself) with a regular file.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw OutputCreateError(path, errno_text());
+    auto out = std::make_unique<OutputStream>(fd, path);
+    out->owns_fd_ = true;
+    return out;
   }
   std::size_t slash = path.rfind('/');
   std::string directory = slash == std::string::npos ? "" : path.substr(0, slash + 1);

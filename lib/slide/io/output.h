@@ -4,7 +4,9 @@
 // directory (".<name>.tmp.XXXXXX") and moved into place by commit() only, so a failed run never
 // leaves a half-written file and never damages an existing one (a crash of the whole process can
 // leave the temporary behind, never a partial target). A symbolic link at the path is replaced by
-// the new file, not followed.
+// the new file, not followed. An existing device, FIFO or socket (/dev/null, a named pipe) or link
+// to a descriptor (/dev/stdout, /proc/self/fd/N) is written in place like stdout instead: there is
+// no file to replace, and the node must not be replaced.
 //
 //   auto out = slide::io::open_output(path);  // "-" is stdout
 //   if (binary && out->is_terminal()) throw UsageError("refusing to write binary to a terminal");
@@ -80,6 +82,8 @@ class OutputStream {
   // Set by commit() and discard(): no more writes.
   bool closed_ = false;
   bool committed_ = false;
+  // A device or FIFO opened by open_output (closed by the destructor), unlike stdout.
+  bool owns_fd_ = false;
 };
 
 // Opens path for writing; "-" is stdout. For a path, creates the temporary file at once, so that a

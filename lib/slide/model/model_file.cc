@@ -158,6 +158,14 @@ const std::string& checked_output_path(const std::string& path) {
     throw UsageError("a model file cannot be written to standard output: it is written to a "
                      "temporary file and renamed into place when complete");
   }
+  // Devices and FIFOs are written in place by io::open_output, but a model's header is patched
+  // at the end, which needs a seekable regular file.
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && !S_ISDIR(info.st_mode) &&
+      (!S_ISREG(info.st_mode) || path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0)) {
+    throw UsageError(path + ": a model file must be a regular file (it is written to a temporary "
+                            "file and renamed into place when complete)");
+  }
   return path;
 }
 
@@ -380,6 +388,12 @@ void ModelReader::load(ReadOptions options) {
     }
     if (n == 0) break;
     used += static_cast<std::uint64_t>(n);
+    // A stream of something else (a data file piped by mistake, an endless device) is refused
+    // at its first bytes rather than read whole into memory.
+    if (used >= 4 && used - static_cast<std::uint64_t>(n) < 4 &&
+        std::memcmp(buffer_, kMagic, 4) != 0) {
+      throw FormatError(path_, "not a slide model file (wrong magic bytes)");
+    }
   }
   data_ = buffer_;
   length_ = used;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+
+#include "slide/core/error.h"
 
 namespace slide::text {
 
@@ -41,6 +44,11 @@ bool LineReader::line(std::string& out) {
       out.append(begin, nl);
       skip(static_cast<std::size_t>(nl - begin) + 1);
       break;
+    }
+    if (out.size() + avail > max_line_bytes_) {
+      throw DataError(name(), line_number_ + 1,
+                      "a line of at most " + std::to_string(max_line_bytes_) +
+                          " bytes, got a longer one (no newline within it: not a text file?)");
     }
     out.append(begin, avail);
     skip(avail);

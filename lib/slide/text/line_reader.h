@@ -17,7 +17,13 @@ class LineReader {
  public:
   static constexpr std::size_t kCapacity = std::size_t{1} << 20;
 
+  // The longest line line() returns; a longer one is a DataError naming its line, so that a file
+  // without newlines cannot take unbounded memory. Far beyond any vocabulary, question or text
+  // vector line (a 1-million-dimension vector is about 10 MB of text).
+  static constexpr std::size_t kDefaultMaxLineBytes = std::size_t{64} << 20;
+
   explicit LineReader(ByteSource source);
+  void set_max_line_bytes(std::size_t bytes) { max_line_bytes_ = bytes; }
 
   const std::string& name() const { return source_.name; }
   // Bytes consumed so far.
@@ -26,7 +32,7 @@ class LineReader {
   std::uint64_t line_number() const { return line_number_; }
 
   // Next line without its '\n' and without one final '\r'; false at the end of the input. A last
-  // line without '\n' is still a line.
+  // line without '\n' is still a line. DataError for a line longer than the limit.
   bool line(std::string& out);
 
   // Makes at least min(n, kCapacity) bytes available unless the input ends first; returns how many
@@ -44,6 +50,7 @@ class LineReader {
   std::uint64_t consumed_total_ = 0;
   std::uint64_t line_number_ = 0;
   bool eof_ = false;
+  std::size_t max_line_bytes_ = kDefaultMaxLineBytes;
 };
 
 }  // namespace slide::text

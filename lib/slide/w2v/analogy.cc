@@ -93,6 +93,14 @@ AnalogyQuestions read_analogy_questions(text::ByteSource source) {
     }
     result.sections.back().questions.push_back({fields[0], fields[1], fields[2], fields[3]});
   }
+  // An empty or question-less file (a wrong or truncated download) would report 0 of 0 as if
+  // something had been evaluated.
+  std::size_t questions = 0;
+  for (const auto& section : result.sections) questions += section.questions.size();
+  if (questions == 0) {
+    throw DataError(name, reader.line_number(),
+                    "at least one question 'A B C D' after a ': section' line, got none");
+  }
   return result;
 }
 

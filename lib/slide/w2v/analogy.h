@@ -50,7 +50,8 @@ struct AnalogyQuestions {
 };
 
 // Blank lines are skipped, "\r\n" is accepted. A line that is neither ": name" nor four words,
-// and a question before the first section, raise DataError(name, line, ...).
+// and a question before the first section, raise DataError(name, line, ...); so does a file
+// without any question (empty, or only section lines).
 AnalogyQuestions read_analogy_questions(text::ByteSource source);
 AnalogyQuestions read_analogy_questions(std::istream& in, const std::string& name);
 AnalogyQuestions read_analogy_questions_file(const std::string& path);  // "-": stdin

@@ -76,6 +76,11 @@ std::vector<SimilarityPair> read_similarity_pairs(text::ByteSource source) {
     }
     pairs.push_back({fields[0], fields[1], score});
   }
+  // An empty file (a wrong or truncated download) would report a correlation over nothing.
+  if (pairs.empty()) {
+    throw DataError(name, reader.line_number(),
+                    "at least one line 'word1 word2 score' with a numeric score, got none");
+  }
   return pairs;
 }
 

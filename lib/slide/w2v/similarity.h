@@ -28,6 +28,7 @@ struct SimilarityPair {
   double score = 0;
 };
 
+// A file without any pair (empty, or only comments and a header) raises DataError.
 std::vector<SimilarityPair> read_similarity_pairs(text::ByteSource source);
 std::vector<SimilarityPair> read_similarity_pairs(std::istream& in, const std::string& name);
 std::vector<SimilarityPair> read_similarity_pairs_file(const std::string& path);  // "-": stdin

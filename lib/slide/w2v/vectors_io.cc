@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -20,6 +21,7 @@ namespace {
 
 constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxBinaryWordBytes = std::size_t{1} << 20;
+constexpr std::size_t kMaxDimension = std::size_t{1} << 20;
 
 void flush(std::string& buffer, const text::ByteSink& out) {
   out.write(buffer.data(), buffer.size());
@@ -50,6 +52,12 @@ void parse_header(const std::string& line, const std::string& name, std::size_t&
     throw DataError(name, 1, "a header 'V D' (vector count and dimension), got '" + line + "'");
   }
   if (dim == 0) throw DataError(name, 1, "a positive dimension in the header");
+  // A corrupt header must not make the first vector allocate terabytes.
+  if (dim > kMaxDimension) {
+    throw DataError(name, 1,
+                    "a dimension of at most " + std::to_string(kMaxDimension) +
+                        " in the header, got " + std::to_string(dim));
+  }
 }
 
 bool looks_like_text(const char* p, std::size_t n) {
@@ -118,19 +126,28 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
       const char* start = p;
       if (*p == '+') ++p;
       auto r = std::from_chars(p, end, row[got]);
+      bool in_range = true;
       if (r.ec == std::errc::result_out_of_range) {
-        // Beyond float's range (or below its smallest subnormal): parse as double and round, so
-        // that 1e50 reads as inf and 1e-50 as 0 rather than failing.
+        // Below float's smallest subnormal reads as 0 (1e-50); beyond its range (1e50) is an
+        // error below, like NaN and infinity: such a vector poisons every cosine it enters.
+        // (Beyond double's range too, as 1e999, is the same error; the cast happens only in
+        // range, where it is defined.)
         double wide = 0;
         r = std::from_chars(p, end, wide);
-        row[got] = wide > 3.5e38    ? std::numeric_limits<float>::infinity()
-                   : wide < -3.5e38 ? -std::numeric_limits<float>::infinity()
-                                    : static_cast<float>(wide);
+        in_range = r.ec == std::errc() && std::fabs(wide) < 1.0;
+        if (r.ec == std::errc::result_out_of_range) r.ec = std::errc();
+        row[got] = in_range ? static_cast<float>(wide) : 0.0f;
       }
       if (r.ptr == p || (r.ptr < end && !is_blank(*r.ptr)) || r.ec != std::errc()) {
         const char* stop = std::find_if(start, end, is_blank);
         throw DataError(name, line_number, static_cast<std::uint64_t>(start - line.data()) + 1,
                         "a number, got '" + std::string(start, stop) + "'");
+      }
+      if (!in_range || !std::isfinite(row[got])) {
+        const char* stop = std::find_if(start, end, is_blank);
+        throw DataError(
+            name, line_number, static_cast<std::uint64_t>(start - line.data()) + 1,
+            "a finite number within float range, got '" + std::string(start, stop) + "'");
       }
       p = r.ptr;
       ++got;
@@ -195,6 +212,18 @@ void read_binary(Reader& reader, WordVectors& v, std::size_t count, std::size_t 
     v.values.resize(base + v.dim);
     if (reader.read(reinterpret_cast<char*>(v.values.data() + base), row_bytes) != row_bytes) {
       throw truncated("the values");
+    }
+    for (std::size_t j = 0; j < v.dim; ++j) {
+      const float value = v.values[base + j];
+      if (!std::isfinite(value)) {
+        throw DataError(name, 0,
+                        "a finite value in vector " + std::to_string(record + 1) + " of " +
+                            std::to_string(count) + " ('" + v.words.back() + "', value " +
+                            std::to_string(j + 1) + "), got " +
+                            (std::isnan(value) ? "nan"
+                             : value > 0       ? "inf"
+                                               : "-inf"));
+      }
     }
   }
   if (limit == count) {

@@ -1,6 +1,8 @@
 #include "slide/xc/line_source.h"
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 #include <utility>
 
 #include "slide/core/error.h"
@@ -22,8 +24,12 @@ bool BlockLineSource::fill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  // A line longer than the buffer grows it (doubling keeps the total copying linear).
-  if (buffer_.size() - end_ < kBlockSize / 2) buffer_.resize(buffer_.size() * 2);
+  // A line longer than the buffer grows it (doubling keeps the total copying linear), up to the
+  // longest line allowed plus one block.
+  if (buffer_.size() - end_ < kBlockSize / 2) {
+    buffer_.resize(
+        std::min(buffer_.size() * 2, std::max(buffer_.size(), max_line_bytes_) + kBlockSize));
+  }
   const std::size_t got = read_some(buffer_.data() + end_, buffer_.size() - end_);
   if (got == 0) {
     eof_ = true;
@@ -31,6 +37,12 @@ bool BlockLineSource::fill() {
   }
   end_ += got;
   return true;
+}
+
+void BlockLineSource::fail_long_line() const {
+  throw DataError(name_, line_number_ + 1,
+                  "a line of at most " + std::to_string(max_line_bytes_) +
+                      " bytes, got a longer one (no newline within it: not a text data file?)");
 }
 
 StreamLineSource::StreamLineSource(std::istream& in, std::string name)
@@ -56,10 +68,12 @@ bool BlockLineSource::next(std::string_view& line) {
       return true;
     }
     const std::size_t scanned = end_ - begin_;
+    if (scanned > max_line_bytes_) fail_long_line();
     if (!fill()) break;
     searched = begin_ + scanned;  // fill() moved the unread bytes to the front
   }
   if (begin_ == end_) return false;
+  if (end_ - begin_ > max_line_bytes_) fail_long_line();
   line = std::string_view(buffer_.data() + begin_, end_ - begin_);  // last line without '\n'
   begin_ = end_;
   ++line_number_;

@@ -32,7 +32,16 @@ class LineSource {
 // allocation). Subclasses say where the bytes come from.
 class BlockLineSource : public LineSource {
  public:
+  // The longest line next() returns: a longer one is a DataError naming its line, so that a file
+  // without newlines (a binary, a wrong file) cannot take unbounded memory. 64 MiB is far beyond
+  // any sparse row (a dense row of 4 million features fits).
+  static constexpr std::size_t kDefaultMaxLineBytes = std::size_t{64} << 20;
+
   explicit BlockLineSource(std::string name);
+
+  // Lowers or raises the limit above (tests use a small one).
+  void set_max_line_bytes(std::size_t bytes) { max_line_bytes_ = bytes; }
+  std::size_t max_line_bytes() const { return max_line_bytes_; }
 
   bool next(std::string_view& line) final;
   std::uint64_t line_number() const final { return line_number_; }
@@ -44,8 +53,10 @@ class BlockLineSource : public LineSource {
 
  private:
   bool fill();
+  [[noreturn]] void fail_long_line() const;
 
   std::string name_;
+  std::size_t max_line_bytes_ = kDefaultMaxLineBytes;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;  // first unread byte in buffer_
   std::size_t end_ = 0;    // one past the last valid byte in buffer_
