@@ -260,13 +260,14 @@ int main(int argc, char** argv) {
     lc.active.policy = lsh::parse_active_policy(get(args, "policy", "budget"));
     lc.active.beta = budget;
     lc.active.min_active = std::stoul(get(args, "min-active", "1000"));
+    lc.active.fill_pool = std::stoul(get(args, "fill-pool", "0"));
     lc.schedule.kind = lsh::ScheduleKind::exponential;
     lc.schedule.period = std::stoul(get(args, "rehash", "50"));
     lc.schedule.growth = 1.1;
     selector = std::make_unique<LshSelector>(labels, hidden, lc);
-    std::printf("lsh family=%s K=%u L=%u policy=%s beta=%u first rehash after %llu batches\n",
+    std::printf("lsh family=%s K=%u L=%u policy=%s beta=%u fill pool %u, first rehash after %llu batches\n",
                 lsh::family_name(lc.tables.family), lc.tables.k, lc.tables.l,
-                lsh::active_policy_name(lc.active.policy), budget,
+                lsh::active_policy_name(lc.active.policy), budget, lc.active.fill_pool,
                 static_cast<unsigned long long>(lc.schedule.period));
   } else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());

@@ -92,7 +92,7 @@ void LshSelector::select_more(std::span<const float> hidden, Rng& rng, SelectorS
   tables_.hash_dense(hidden.data(), s.keys.data());
   s.forced.assign(out.begin(), out.end());
   active_.select(s.forced, &tables_, s.keys.data(), rng.next_u64(), s.query, s.chosen,
-                 hidden.data());
+                 hidden.data(), base.batch_seed);
   for (std::uint32_t id : s.chosen) {
     if (base.mark(id)) out.push_back(id);
   }

@@ -45,6 +45,10 @@ class SelectorScratch {
   bool contains(std::uint32_t id) const { return stamp_[id] == generation_; }
   std::uint32_t output_dim() const { return static_cast<std::uint32_t>(stamp_.size()); }
 
+  // The same for every example of a batch (the trainer sets it from its seed and the step):
+  // selectors that share random choices across a batch (the LSH fill pool) seed them from it.
+  std::uint64_t batch_seed = 0;
+
  private:
   AlignedBuffer<std::uint32_t> stamp_;
   std::uint32_t generation_ = 0;

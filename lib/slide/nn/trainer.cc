@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::uint64_t kTrainStream = 0x7124;
 constexpr std::uint64_t kShuffleStream = 0x5487;
+constexpr std::uint64_t kBatchStream = 0xba7c;
 
 // Puts the rows of `rows` (each flagged in flags[0, n)) in increasing order: a sort when few,
 // otherwise one pass over the flags.
@@ -138,6 +139,7 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
     sink.batch_hidden_stride = hidden_stride;
   }
   const std::uint64_t step = step_;
+  const std::uint64_t batch_seed = mix_seed(config_.seed, {kBatchStream, step});
 
   auto start = std::chrono::steady_clock::now();
   arena_.execute([&] {
@@ -155,6 +157,7 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
                           const std::uint64_t row = rows[i];
                           Rng rng(config_.seed, kTrainStream, step, i);
                           ws.batch_slot = static_cast<std::uint32_t>(i);
+                          ws.selector_scratch->batch_seed = batch_seed;
                           const ExampleResult r = train_example(
                               network_, data.features.row(row), data.labels.row(row).ids,
                               selector_, config_.loss, config_.precision, rng, ws, sink);
