@@ -87,8 +87,9 @@ class NeuronSelector {
                           bool /*all_rows*/, std::uint64_t /*step*/) {}
 
  protected:
-  // Appends the selector's own choices to `out`, skipping ids already in `scratch` and marking
-  // every id it appends. `out` already holds the forced ids (also marked).
+  // Appends the selector's own choices to `out`: distinct ids not already in `out`. `out`
+  // already holds the forced ids, marked in `scratch`; a selector may use the marks to skip
+  // them, and need not mark what it appends (nothing reads the marks after select()).
   virtual void select_more(std::span<const float> hidden, Rng& rng, SelectorScratch& scratch,
                            std::vector<std::uint32_t>& out) const = 0;
 

@@ -15,6 +15,7 @@ namespace {
 // Rows of the active set are scattered over hundreds of MiB; fetching a few rows ahead hides
 // part of the memory latency of the backward loops (dot_rows prefetches for the forward pass).
 constexpr std::size_t kPrefetchDistance = 6;
+constexpr std::size_t kFlagPrefetch = 16;
 
 using simd::bf16;
 
@@ -112,8 +113,11 @@ float fused_output_forward(const simd::Kernels& k, const float* h, const bf16* h
     }
     for (std::size_t j = 0; j < count; ++j) e[j] = l[j] - running_max;
     k.exp(e, e, count);
+    // Four partial sums: the chunk's adds are not one serial dependency chain.
+    float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (std::size_t j = 0; j < count; ++j) part[j % 4] += e[j];
+    sum += (part[0] + part[1]) + (part[2] + part[3]);
     for (std::size_t j = 0; j < count; ++j) {
-      sum += e[j];
       const Row* row = rows + std::size_t{ids[c + j]} * stride;
       if constexpr (std::is_same_v<Row, float>) {
         k.axpy(e[j], row, acc, hidden);
@@ -221,14 +225,27 @@ ExampleResult train_example(Network& network, SparseRow input,
     std::memcpy(sink.batch_hidden + std::size_t{ws.batch_slot} * sink.batch_hidden_stride, h,
                 hidden * sizeof(float));
     OutputGradientLog& log = ws.output_log;
+    const std::size_t start = log.size();
+    log.rows.resize(start + n);
+    log.coef.resize(start + n);
+    log.slot.resize(start + n);
+    std::size_t kept = start;
     for (std::size_t j = 0; j < n; ++j) {
+      // The flag bytes are scattered over output_dim bytes: fetch them a little ahead.
+      if (sink.output_rows.flags != nullptr && j + kFlagPrefetch < n) {
+        __builtin_prefetch(sink.output_rows.flags + ids[j + kFlagPrefetch], 1, 3);
+      }
       const std::uint32_t id = ids[j];
       if (touch(sink.output_rows, id)) ws.touched_output.push_back(id);
       if (ws.grad[j] == 0.0f) continue;
-      log.rows.push_back(id);
-      log.coef.push_back(ws.grad[j]);
-      log.slot.push_back(ws.batch_slot);
+      log.rows[kept] = id;
+      log.coef[kept] = ws.grad[j];
+      log.slot[kept] = ws.batch_slot;
+      ++kept;
     }
+    log.rows.resize(kept);
+    log.coef.resize(kept);
+    log.slot.resize(kept);
   } else if (grads) {
     if (!fused) {
       for (std::size_t j = 0; j < n; ++j) {
