@@ -71,20 +71,22 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
   const bool refresh = network.has_bf16_output();
   if (deferred != nullptr) {
     step_output_rows_deferred(k, network, output_rows, *deferred, p);
-  } else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, output_rows.size(), 64),
-                    [&](const tbb::blocked_range<std::size_t>& range) {
-                      for (std::size_t i = range.begin(); i < range.end(); ++i) {
-                        const std::uint32_t r = output_rows[i];
-                        step_row(k, w.output_weights, m_.output_weights, v_.output_weights,
-                                 grad_.output_weights, r, p);
-                        if (!w.output_bias.empty()) {
-                          step_scalar(k, &w.output_bias[r], &m_.output_bias[r],
-                                      &v_.output_bias[r], &grad_.output_bias[r], p);
+  } else {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, output_rows.size(), 64),
+                      [&](const tbb::blocked_range<std::size_t>& range) {
+                        for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                          const std::uint32_t r = output_rows[i];
+                          step_row(k, w.output_weights, m_.output_weights, v_.output_weights,
+                                   grad_.output_weights, r, p);
+                          if (!w.output_bias.empty()) {
+                            step_scalar(k, &w.output_bias[r], &m_.output_bias[r],
+                                        &v_.output_bias[r], &grad_.output_bias[r], p);
+                          }
+                          if (refresh) network.refresh_bf16_row(r);
+                          output_flags_[r] = 0;
                         }
-                        if (refresh) network.refresh_bf16_row(r);
-                        output_flags_[r] = 0;
-                      }
-                    });
+                      });
+  }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, input_rows.size(), 64),
                     [&](const tbb::blocked_range<std::size_t>& range) {
                       for (std::size_t i = range.begin(); i < range.end(); ++i) {
