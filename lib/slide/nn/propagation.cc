@@ -64,6 +64,11 @@ inline bool touch(const TouchedRows& rows, std::uint32_t r) {
   if (bias) *bias -= rate * g;
 }
 
+// SGD with bf16 weights: the bf16 copy of a row just updated (read by concurrent examples).
+[[gnu::noinline]] void hogwild_refresh_bf16_row(Network& network, std::uint32_t row) {
+  network.refresh_bf16_row(row);
+}
+
 // SGD on one row of weights (and a bias element): row -= rate * alpha * x.
 [[gnu::noinline]] void hogwild_sgd_row(const simd::Kernels& k, float alpha, float rate,
                                        const float* x, float* row, std::size_t n, float* bias) {
@@ -272,7 +277,7 @@ ExampleResult train_example(Network& network, SparseRow input,
       const std::uint32_t id = ids[j];
       hogwild_sgd_output_row(k, ws.grad[j], lr, h, out_w.row(id), d, hidden,
                              out_b ? out_b + id : nullptr);
-      if (bf16_rows) network.refresh_bf16_row(id);
+      if (bf16_rows) hogwild_refresh_bf16_row(network, id);
       if (touch(sink.output_rows, id)) ws.touched_output.push_back(id);
     }
   }
