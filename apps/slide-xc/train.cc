@@ -51,6 +51,7 @@ struct TrainOptions {
   std::string replacement = "fifo";
   std::string active_policy = "budget";
   std::uint32_t active_size = 4096;
+  std::uint32_t fill_pool = 0;
   std::uint32_t min_hits = 2;
   std::string schedule = "exponential";
   std::uint64_t rehash_period = 50;
@@ -253,6 +254,8 @@ int run_train(const std::vector<std::string>& args) {
        "budget, union, threshold, top-hits, uniform or exact")
       ("active-size", po::value(&o.active_size)->default_value(o.active_size)->value_name("N"),
        "active-set budget (labels included); minimum size for union and threshold")
+      ("fill-pool", po::value(&o.fill_pool)->default_value(o.fill_pool)->value_name("N"),
+       "LSH modes: draw the random fill from N ids shared by the batch (0 = from all labels)")
       ("min-hits", po::value(&o.min_hits)->default_value(o.min_hits)->value_name("M"),
        "threshold policy: tables an id must be found in")
       ("rebuild-schedule", po::value(&o.schedule)->default_value(o.schedule)->value_name("S"),
@@ -337,6 +340,7 @@ int run_train(const std::vector<std::string>& args) {
   lsh_config.active.policy = lsh::parse_active_policy(o.active_policy);
   lsh_config.active.beta = o.active_size;
   lsh_config.active.min_active = o.active_size;
+  lsh_config.active.fill_pool = o.fill_pool;
   lsh_config.active.min_hits = o.min_hits;
   lsh_config.schedule.kind = parse_schedule(o.schedule);
   lsh_config.schedule.period = o.rehash_period;

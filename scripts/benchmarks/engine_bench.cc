@@ -260,13 +260,14 @@ int main(int argc, char** argv) {
     lc.active.policy = lsh::parse_active_policy(get(args, "policy", "budget"));
     lc.active.beta = budget;
     lc.active.min_active = std::stoul(get(args, "min-active", "1000"));
+    lc.active.fill_pool = std::stoul(get(args, "fill-pool", "0"));
     lc.schedule.kind = lsh::ScheduleKind::exponential;
     lc.schedule.period = std::stoul(get(args, "rehash", "50"));
     lc.schedule.growth = 1.1;
     selector = std::make_unique<LshSelector>(labels, hidden, lc);
-    std::printf("lsh family=%s K=%u L=%u policy=%s beta=%u first rehash after %llu batches\n",
+    std::printf("lsh family=%s K=%u L=%u policy=%s beta=%u fill pool %u, first rehash after %llu batches\n",
                 lsh::family_name(lc.tables.family), lc.tables.k, lc.tables.l,
-                lsh::active_policy_name(lc.active.policy), budget,
+                lsh::active_policy_name(lc.active.policy), budget, lc.active.fill_pool,
                 static_cast<unsigned long long>(lc.schedule.period));
   } else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
@@ -280,6 +281,8 @@ int main(int argc, char** argv) {
   tc.optimizer = optimizer == "dense_adam" ? OptimizerKind::dense_adam
                  : optimizer == "sgd"      ? OptimizerKind::sgd
                                            : OptimizerKind::lazy_adam;
+  tc.defer_output_gradient = get(args, "defer", "1") == "1";
+  tc.fuse_output_softmax = get(args, "fuse", "1") == "1";
   tc.precision = precision == "bf16_weights"       ? Precision::bf16_weights
                  : precision == "bf16_activations" ? Precision::bf16_activations
                                                    : Precision::f32;
@@ -291,10 +294,34 @@ int main(int argc, char** argv) {
     const SparseDataset warm = synthetic(features, labels, batch * warmup, 4);
     trainer.train_epoch(warm);
   }
+  // Fault in every page of the Adam state and of the weights now: where the kernel falls back to
+  // 4 KiB pages (no free huge page), the warm-up batches leave most pages of the moments
+  // untouched, and their first-touch zeroing would be timed (an epoch pays it once).
+  if (get(args, "prefault", "1") == "1") {
+    auto touch_pages = [](ParameterBuffers& b) {
+      auto touch = [](float* p, std::size_t n) {
+        for (std::size_t i = 0; i < n; i += 1024) {
+          volatile float* v = p + i;
+          *v = *v;
+        }
+      };
+      touch(b.input_weights.data(), b.input_weights.storage_size());
+      touch(b.output_weights.data(), b.output_weights.storage_size());
+      touch(b.output_bias.data(), b.output_bias.size());
+    };
+    touch_pages(net.parameters());
+    if (AdamState* adam = trainer.adam_state()) {
+      touch_pages(adam->moments1());
+      touch_pages(adam->moments2());
+    }
+  }
   const double cpu0 = cpu_seconds();
   t0 = std::chrono::steady_clock::now();
   const TrainStats stats = trainer.train_epoch(data);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("defer=%d fuse=%d distinct output rows per batch %.0f; ",
+              tc.defer_output_gradient ? 1 : 0, tc.fuse_output_softmax ? 1 : 0,
+              static_cast<double>(stats.touched_output_rows) / static_cast<double>(stats.steps));
   std::printf("%s optimizer=%s precision=%s batch=%zu: %llu examples in %.2f s (%.2f CPU s) = "
               "%.1f examples/s; "
               "mean active %.0f; forward+backward %.2f s, optimizer %.2f s, selector %.2f s; "

@@ -129,6 +129,28 @@ TEST(PlantedProblem, LshSamplingBeatsUniformWithTheSameBudget) {
   EXPECT_GE(l.p_at_1, 0.9);
 }
 
+TEST(PlantedProblem, LshWithABatchFillPoolStillLearnsIt) {
+  // The random fill drawn from a pool of 64 ids per batch (ActiveSetConfig::fill_pool) instead
+  // of from all 500: the examples of a batch share their random negatives. Budget 32 with 50
+  // tables: the buckets give about half of each set, the fill the rest.
+  auto run = [](std::uint32_t pool, double* filled) {
+    LshSelectorConfig lc = planted_lsh(32);
+    lc.active.fill_pool = pool;
+    LshSelector selector(500, 32, lc);
+    const Outcome o = train_and_test(selector, Precision::f32, kEpochs);
+    *filled = o.mean_active;
+    return o.p_at_1;
+  };
+  double active_all = 0, active_pool = 0;
+  const double all = run(0, &active_all);
+  const double pooled = run(64, &active_pool);
+  std::printf("P@1 LSH(32): fill from all ids %.3f, from a pool of 64 per batch %.3f\n", all, pooled);
+  EXPECT_EQ(active_all, 32.0);
+  EXPECT_EQ(active_pool, 32.0);
+  EXPECT_GE(pooled, 0.9);
+  EXPECT_GE(pooled, all - 0.02);
+}
+
 TEST(PlantedProblem, LshInferenceBeatsUniformCandidates) {
   testing::PlantedProblem problem;
   const SparseDataset train = problem.generate(0, 10000);

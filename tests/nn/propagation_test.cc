@@ -269,6 +269,53 @@ TEST(Propagation, SampledWithEveryNeuronActiveEqualsExact) {
   }
 }
 
+TEST(Propagation, FusedSoftmaxPassMatchesTwoPasses) {
+  // The one-pass output forward + softmax backward (online softmax in chunks of kFusedChunk rows,
+  // rescaled when the running maximum grows) against the two-pass version: same loss and logits,
+  // gradients equal to float rounding. 70 outputs: several chunks and a partial one; large
+  // output weights so that the maximum moves between chunks.
+  const Case c{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false};
+  NetworkConfig config = tiny_config(c);
+  config.output_dim = 70;
+  config.output_init = {Init::Kind::normal, 2.0f};
+  for (Precision precision : {Precision::f32, Precision::bf16_weights}) {
+    Network a(config), b(config);
+    if (precision == Precision::bf16_weights) {
+      a.enable_bf16_output(true);
+      b.enable_bf16_output(true);
+    }
+    ExactSelector exact(70);
+    AdamState sa(a.config(), {}), sb(b.config(), {});
+    Workspace wa(a, exact), wb(b, exact);
+    const std::vector<std::uint32_t> ids{1, 4, 8};
+    const std::vector<float> values{0.7f, -1.3f, 0.4f};
+    const std::vector<std::uint32_t> labels{65, 2, 33};
+    GradientSink ka, kb;
+    ka.gradients = &sa.gradients();
+    kb.gradients = &sb.gradients();
+    kb.fuse_softmax = false;
+    Rng ra(9), rb(9);
+    const auto r1 =
+        train_example(a, {ids, values}, labels, exact, c.loss, precision, ra, wa, ka);
+    const auto r2 =
+        train_example(b, {ids, values}, labels, exact, c.loss, precision, rb, wb, kb);
+    EXPECT_NEAR(r1.loss, r2.loss, 1e-5 * std::max(1.0f, std::fabs(r2.loss)));
+    for (std::size_t j = 0; j < 70; ++j) ASSERT_NEAR(wa.logits[j], wb.logits[j], 1e-5);
+    // bf16 weights: the fused pass takes dL/dh from the bf16 rows it read (the gradient of the
+    // bf16 forward), the two-pass version from the float32 master rows.
+    const double tolerance = precision == Precision::f32 ? 1e-5 : 2e-2;
+    auto close = [&](const DenseMatrix<float>& x, const DenseMatrix<float>& y) {
+      double scale = 0;
+      for (std::size_t i = 0; i < y.storage_size(); ++i) scale = std::max(scale, double(std::fabs(y.data()[i])));
+      ASSERT_GT(scale, 0.0);
+      for (std::size_t i = 0; i < x.storage_size(); ++i)
+        ASSERT_NEAR(x.data()[i], y.data()[i], tolerance * scale) << i;
+    };
+    close(sa.gradients().output_weights, sb.gradients().output_weights);
+    close(sa.gradients().input_weights, sb.gradients().input_weights);
+  }
+}
+
 TEST(Propagation, RejectsLabelsOutsideTheOutputLayer) {
   const Case c{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false};
   Network net(tiny_config(c));

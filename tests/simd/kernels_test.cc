@@ -67,7 +67,8 @@ TEST_P(KernelsTest, TableIsComplete) {
                             reinterpret_cast<const void*>(k().exp),
                             reinterpret_cast<const void*>(k().adam_step),
                             reinterpret_cast<const void*>(k().gemm_nt),
-                            reinterpret_cast<const void*>(k().gemm_nt_bf16)};
+                            reinterpret_cast<const void*>(k().gemm_nt_bf16),
+                            reinterpret_cast<const void*>(k().axpy_bf16)};
   for (const void* p : pointers) EXPECT_NE(p, nullptr);
 }
 
@@ -125,6 +126,27 @@ TEST_P(KernelsTest, AxpyAndScale) {
     k().scale(alpha, x.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
       ASSERT_EQ(x[i], alpha * x0[i]) << "n=" << n << " i=" << i;  // one correctly rounded product
+    }
+  }
+}
+
+TEST_P(KernelsTest, AxpyBf16) {
+  std::mt19937_64 rng(55);
+  for (std::size_t n : test_lengths(16)) {
+    GuardedBuffer<float> xf(n), y(n);
+    GuardedBuffer<bf16> x(n);
+    fill_random(xf, rng);
+    fill_random(y, rng);
+    for (std::size_t i = 0; i < n; ++i) x[i] = reference_bf16(xf[i]);
+    const float alpha = random_value(rng);
+    std::vector<float> y0(y.data(), y.data() + n);
+    k().axpy_bf16(alpha, x.data(), y.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      // The widening is exact; then as axpy: at most the product's and the sum's roundings.
+      const double xi = bf16_value(x[i]);
+      const double exact = double(y0[i]) + double(alpha) * xi;
+      const double bound = 2 * kU * (std::abs(double(y0[i])) + std::abs(double(alpha) * xi));
+      ASSERT_LE(std::abs(y[i] - exact), bound) << "n=" << n << " i=" << i;
     }
   }
 }

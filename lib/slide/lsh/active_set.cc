@@ -63,6 +63,51 @@ std::size_t fill(Chosen& chosen, std::size_t target, std::size_t n, Rng& rng) {
   return chosen.size() - before;
 }
 
+// The pool of `size` distinct ids < n drawn from `seed` (rejection with the caller's marker
+// array, which is all zero on entry and on exit), cached in the scratch while the seed is the
+// same. Depends only on (seed, size, n), never on the thread.
+const std::vector<std::uint32_t>& fill_pool(QueryScratch& scratch, std::size_t size, std::size_t n,
+                                            std::uint64_t seed) {
+  std::vector<std::uint32_t>& pool = scratch.pool;
+  if (scratch.pool_ready && scratch.pool_seed == seed && pool.size() == std::min(size, n)) {
+    return pool;
+  }
+  pool.clear();
+  std::vector<std::uint8_t>& marker = scratch.chosen;
+  Rng rng(mix64(seed ^ 0x9e3779b97f4a7c15ULL));
+  if (size >= n) {
+    for (std::size_t id = 0; id < n; ++id) pool.push_back(static_cast<std::uint32_t>(id));
+  } else {
+    while (pool.size() < size) {
+      const auto id = static_cast<std::uint32_t>(rng.uniform(n));
+      if (!marker[id]) {
+        marker[id] = 1;
+        pool.push_back(id);
+      }
+    }
+    for (std::uint32_t id : pool) marker[id] = 0;
+  }
+  scratch.pool_seed = seed;
+  scratch.pool_ready = true;
+  return pool;
+}
+
+// fill() from the pool: uniform draws from the pool (an id already chosen is drawn again), at
+// most twice the pool's size of them; if the set is still short, fill() from all ids.
+std::size_t fill_from_pool(Chosen& chosen, std::size_t target, std::size_t n, Rng& rng,
+                           const std::vector<std::uint32_t>& pool) {
+  const std::size_t before = chosen.size();
+  if (chosen.size() >= target || pool.empty()) return fill(chosen, target, n, rng);
+  std::size_t draws = 0;
+  const std::size_t max_draws = 2 * pool.size();
+  while (chosen.size() < target && draws < max_draws) {
+    chosen.push(pool[rng.uniform(pool.size())]);
+    ++draws;
+  }
+  fill(chosen, target, n, rng);
+  return chosen.size() - before;
+}
+
 // Moves `count` uniformly chosen elements of v to its front (partial Fisher-Yates).
 void sample_front(std::vector<std::uint32_t>& v, std::size_t count, Rng& rng) {
   for (std::size_t i = 0; i < count && i + 1 < v.size(); ++i)
@@ -111,7 +156,8 @@ void ActiveSetSelector::set_rows(const float* rows, std::size_t row_stride, std:
 SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
                                       const LshTables* tables, const std::uint32_t* keys,
                                       std::uint64_t seed, QueryScratch& scratch,
-                                      std::vector<std::uint32_t>& out, const float* query) const {
+                                      std::vector<std::uint32_t>& out, const float* query,
+                                      std::uint64_t pool_seed) const {
   const ActivePolicy policy = config_.policy;
   const bool uses_tables = policy == ActivePolicy::union_fill || policy == ActivePolicy::budget ||
                            policy == ActivePolicy::threshold || policy == ActivePolicy::top_hits;
@@ -139,10 +185,17 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
   SelectStats stats;
   out.clear();
   Rng rng(mix64(seed));
+  // Random fill of the table policies: from the batch's pool when there is one (drawn before
+  // `chosen` marks anything, as it borrows the same marker array).
+  const std::vector<std::uint32_t>* pool =
+      config_.fill_pool > 0 ? &fill_pool(scratch, config_.fill_pool, n_items_, pool_seed) : nullptr;
   Chosen chosen(scratch.chosen, out);
   for (std::uint32_t id : forced) chosen.push(id);
   const std::size_t target = std::max<std::size_t>(config_.beta, chosen.size());
   const std::uint32_t l = tables ? tables->num_tables() : 0;
+  const auto fill_up = [&](std::size_t to) {
+    return pool ? fill_from_pool(chosen, to, n_items_, rng, *pool) : fill(chosen, to, n_items_, rng);
+  };
 
   switch (policy) {
     case ActivePolicy::union_fill: {
@@ -152,7 +205,7 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
       const std::size_t before = chosen.size();
       for (std::uint32_t id : scratch.candidates()) chosen.push(id);
       stats.from_tables = chosen.size() - before;
-      stats.filled = fill(chosen, config_.min_active, n_items_, rng);
+      stats.filled = fill_up(config_.min_active);
       break;
     }
     case ActivePolicy::budget: {
@@ -178,7 +231,7 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
         for (std::uint32_t id : fresh) chosen.push(id);
       }
       stats.from_tables = chosen.size() - before;
-      stats.filled = fill(chosen, target, n_items_, rng);
+      stats.filled = fill_up(target);
       break;
     }
     case ActivePolicy::threshold: {
@@ -189,7 +242,7 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
       for (std::uint32_t id : scratch.candidates())
         if (scratch.hits(id) >= config_.min_hits) chosen.push(id);
       stats.from_tables = chosen.size() - before;
-      stats.filled = fill(chosen, config_.min_active, n_items_, rng);
+      stats.filled = fill_up(config_.min_active);
       break;
     }
     case ActivePolicy::top_hits: {
@@ -223,7 +276,7 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
       }
       for (std::uint32_t id : partial) chosen.push(id);
       stats.from_tables = chosen.size() - before;
-      stats.filled = fill(chosen, target, n_items_, rng);
+      stats.filled = fill_up(target);
       break;
     }
     case ActivePolicy::uniform:

@@ -51,6 +51,15 @@ struct ActiveSetConfig {
   std::uint32_t beta = 1024;       // budget, top_hits, uniform, exact
   std::uint32_t min_active = 0;    // union_fill, threshold: random fill up to this size
   std::uint32_t min_hits = 2;      // threshold: m
+  // Random fill of the table policies (not of `uniform`, the baseline) draws from a pool of this
+  // many ids (distinct, uniform over all ids, drawn from the pool seed select() gets: the trainer
+  // passes one per batch) instead of from all ids; 0: from all ids. Each example's fill is
+  // still uniform over all ids, but the examples of a batch share their negatives the way
+  // sampled softmax shares them within a batch, so a batch touches far fewer distinct output
+  // rows: those rows stay in cache between examples and the lazy optimizer step, whose cost is
+  // proportional to the rows touched, shrinks. Larger than beta; a pool smaller than a fill
+  // needs is topped up from all ids.
+  std::uint32_t fill_pool = 0;
 };
 
 // What a selection did, for benchmarks and monitoring.
@@ -78,9 +87,12 @@ class ActiveSetSelector {
   // `tables` (LSH policies). query: the dense vector of set_rows' dim floats (exact policy;
   // ignored otherwise). scratch is grown to n_items on first use and reused.
   // Throws UsageError if an input the policy needs is missing or a forced id is >= n_items.
+  // pool_seed: the seed of the fill pool (config().fill_pool > 0), the same for every example
+  // that is to share it.
   SelectStats select(std::span<const std::uint32_t> forced, const LshTables* tables,
                      const std::uint32_t* keys, std::uint64_t seed, QueryScratch& scratch,
-                     std::vector<std::uint32_t>& out, const float* query = nullptr) const;
+                     std::vector<std::uint32_t>& out, const float* query = nullptr,
+                     std::uint64_t pool_seed = 0) const;
 
  private:
   ActiveSetConfig config_;

@@ -47,6 +47,10 @@ class QueryScratch {
   std::vector<std::uint32_t> forced;      // a copy of forced ids that alias the output
   std::vector<std::uint8_t> chosen;       // per item: already in the active set
   std::vector<float> scores;              // per item: exact inner products
+  // The fill pool of ActiveSetConfig::fill_pool, drawn from pool_seed (valid when pool_ready).
+  std::vector<std::uint32_t> pool;
+  std::uint64_t pool_seed = 0;
+  bool pool_ready = false;
 
  private:
   std::vector<std::uint16_t> hits_;

@@ -92,10 +92,12 @@ void LshSelector::select_more(std::span<const float> hidden, Rng& rng, SelectorS
   tables_.hash_dense(hidden.data(), s.keys.data());
   s.forced.assign(out.begin(), out.end());
   active_.select(s.forced, &tables_, s.keys.data(), rng.next_u64(), s.query, s.chosen,
-                 hidden.data());
-  for (std::uint32_t id : s.chosen) {
-    if (base.mark(id)) out.push_back(id);
-  }
+                 hidden.data(), base.batch_seed);
+  // s.chosen starts with the forced ids, deduplicated in the same order as `out` holds them
+  // (both keep first occurrences), and is distinct: append the rest as it is. Skipping the
+  // membership stamps saves a random write per id into an output_dim array; nothing reads
+  // them after select() (see NeuronSelector::select_more).
+  for (std::size_t i = out.size(); i < s.chosen.size(); ++i) out.push_back(s.chosen[i]);
 }
 
 }  // namespace slide::nn

@@ -45,6 +45,10 @@ class SelectorScratch {
   bool contains(std::uint32_t id) const { return stamp_[id] == generation_; }
   std::uint32_t output_dim() const { return static_cast<std::uint32_t>(stamp_.size()); }
 
+  // The same for every example of a batch (the trainer sets it from its seed and the step):
+  // selectors that share random choices across a batch (the LSH fill pool) seed them from it.
+  std::uint64_t batch_seed = 0;
+
  private:
   AlignedBuffer<std::uint32_t> stamp_;
   std::uint32_t generation_ = 0;
@@ -83,8 +87,9 @@ class NeuronSelector {
                           bool /*all_rows*/, std::uint64_t /*step*/) {}
 
  protected:
-  // Appends the selector's own choices to `out`, skipping ids already in `scratch` and marking
-  // every id it appends. `out` already holds the forced ids (also marked).
+  // Appends the selector's own choices to `out`: distinct ids not already in `out`. `out`
+  // already holds the forced ids, marked in `scratch`; a selector may use the marks to skip
+  // them, and need not mark what it appends (nothing reads the marks after select()).
   virtual void select_more(std::span<const float> hidden, Rng& rng, SelectorScratch& scratch,
                            std::vector<std::uint32_t>& out) const = 0;
 

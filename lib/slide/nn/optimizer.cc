@@ -35,6 +35,12 @@ void step_all_rows(const simd::Kernels& k, DenseMatrix<float>& w, DenseMatrix<fl
                     });
 }
 
+constexpr std::size_t kAdamPrefetch = 2;
+
+inline void prefetch_row_for_write(const float* row, std::size_t n) {
+  for (std::size_t i = 0; i < n; i += 16) __builtin_prefetch(row + i, 1, 3);
+}
+
 }  // namespace
 
 AdamState::AdamState(const NetworkConfig& config, AdamConfig adam)
@@ -43,7 +49,10 @@ AdamState::AdamState(const NetworkConfig& config, AdamConfig adam)
       m_(ParameterBuffers::zeros(config)),
       v_(ParameterBuffers::zeros(config)),
       input_flags_(config.input_dim),
-      output_flags_(config.output_dim) {}
+      output_flags_(config.output_dim),
+      row_gradient_([n = padded_stride<float>(config.last_hidden_dim())] {
+        return AlignedBuffer<float>(n);
+      }) {}
 
 float AdamState::corrected_rate(float learning_rate, std::uint64_t t) const {
   const double td = static_cast<double>(t);
@@ -54,26 +63,30 @@ float AdamState::corrected_rate(float learning_rate, std::uint64_t t) const {
 
 void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input_rows,
                           std::span<const std::uint32_t> output_rows, float learning_rate,
-                          std::uint64_t t) {
+                          std::uint64_t t, const GroupedOutputGradient* deferred) {
   const simd::Kernels& k = simd::kernels();
   const simd::AdamParams p{corrected_rate(learning_rate, t), adam_.beta1, adam_.beta2,
                            adam_.epsilon};
   ParameterBuffers& w = network.parameters();
   const bool refresh = network.has_bf16_output();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, output_rows.size(), 64),
-                    [&](const tbb::blocked_range<std::size_t>& range) {
-                      for (std::size_t i = range.begin(); i < range.end(); ++i) {
-                        const std::uint32_t r = output_rows[i];
-                        step_row(k, w.output_weights, m_.output_weights, v_.output_weights,
-                                 grad_.output_weights, r, p);
-                        if (!w.output_bias.empty()) {
-                          step_scalar(k, &w.output_bias[r], &m_.output_bias[r],
-                                      &v_.output_bias[r], &grad_.output_bias[r], p);
+  if (deferred != nullptr) {
+    step_output_rows_deferred(k, network, output_rows, *deferred, p);
+  } else {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, output_rows.size(), 64),
+                      [&](const tbb::blocked_range<std::size_t>& range) {
+                        for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                          const std::uint32_t r = output_rows[i];
+                          step_row(k, w.output_weights, m_.output_weights, v_.output_weights,
+                                   grad_.output_weights, r, p);
+                          if (!w.output_bias.empty()) {
+                            step_scalar(k, &w.output_bias[r], &m_.output_bias[r],
+                                        &v_.output_bias[r], &grad_.output_bias[r], p);
+                          }
+                          if (refresh) network.refresh_bf16_row(r);
+                          output_flags_[r] = 0;
                         }
-                        if (refresh) network.refresh_bf16_row(r);
-                        output_flags_[r] = 0;
-                      }
-                    });
+                      });
+  }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, input_rows.size(), 64),
                     [&](const tbb::blocked_range<std::size_t>& range) {
                       for (std::size_t i = range.begin(); i < range.end(); ++i) {
@@ -92,6 +105,49 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
       step_row(k, w.hidden_bias[l], m_.hidden_bias[l], v_.hidden_bias[l], grad_.hidden_bias[l], 0, p);
     }
   }
+}
+
+void AdamState::step_output_rows_deferred(const simd::Kernels& k, Network& network,
+                                          std::span<const std::uint32_t> output_rows,
+                                          const GroupedOutputGradient& d,
+                                          const simd::AdamParams& p) {
+  ParameterBuffers& w = network.parameters();
+  const bool refresh = network.has_bf16_output();
+  const bool has_bias = !w.output_bias.empty();
+  const std::size_t cols = w.output_weights.cols();
+  DenseMatrix<float>& ow = w.output_weights;
+  DenseMatrix<float>& om = m_.output_weights;
+  DenseMatrix<float>& ov = v_.output_weights;
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, output_rows.size(), 256),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        float* g = row_gradient_.local().data();
+        for (std::size_t i = range.begin(); i < range.end(); ++i) {
+          // The rows come in increasing order; fetch the three rows of a later one meanwhile.
+          if (i + kAdamPrefetch < range.end()) {
+            const std::uint32_t ahead = output_rows[i + kAdamPrefetch];
+            prefetch_row_for_write(ow.row(ahead), cols);
+            prefetch_row_for_write(om.row(ahead), cols);
+            prefetch_row_for_write(ov.row(ahead), cols);
+          }
+          const std::uint32_t r = output_rows[i];
+          // Summed in entry order from zero, with the kernels the direct buffer uses: the same
+          // float operations in the same order as accumulating into a zeroed gradient row.
+          std::memset(g, 0, cols * sizeof(float));
+          float bias_gradient = 0.0f;
+          for (std::uint32_t e = d.offsets[i]; e < d.offsets[i + 1]; ++e) {
+            k.axpy(d.coef[e], d.hidden + std::size_t{d.slot[e]} * d.hidden_stride, g, cols);
+            bias_gradient += d.coef[e];
+          }
+          k.adam_step(ow.row(r), om.row(r), ov.row(r), g, cols, p);
+          if (has_bias) {
+            k.adam_step(&w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r],
+                        &bias_gradient, 1, p);
+          }
+          if (refresh) network.refresh_bf16_row(r);
+          output_flags_[r] = 0;
+        }
+      });
 }
 
 void AdamState::step_dense(Network& network, float learning_rate, std::uint64_t t) {

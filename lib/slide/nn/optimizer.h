@@ -20,6 +20,9 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
 
 #include "slide/core/aligned_buffer.h"
 #include "slide/nn/network.h"
@@ -36,6 +39,38 @@ struct AdamConfig {
   float beta1 = 0.9f;
   float beta2 = 0.999f;
   float epsilon = 1e-8f;
+};
+
+// Rows of the output layer handled per step of the fused forward/softmax-backward loop: their
+// logits are computed (the rows come into L1), then each row is read again from L1 to add
+// exp(logit - max) * row to the dL/dh accumulator. 16 rows x 512 bytes (hidden 128) fit L1.
+inline constexpr std::size_t kFusedChunk = 16;
+
+// Output-layer gradient entries of one thread in one batch (GradientSink::batch_hidden): entry e
+// says that the gradient of output row rows[e] gains coef[e] * (activation of batch slot
+// slot[e]), and its bias gains coef[e].
+struct OutputGradientLog {
+  std::vector<std::uint32_t> rows;
+  std::vector<float> coef;
+  std::vector<std::uint32_t> slot;
+  void clear() {
+    rows.clear();
+    coef.clear();
+    slot.clear();
+  }
+  std::size_t size() const { return rows.size(); }
+};
+
+// The entries of a batch grouped by output row, for the Adam step: the entries of the i-th row
+// of the step's output_rows are [offsets[i], offsets[i+1]), in the order the examples produced
+// them (with one thread: example order, so the sums are the ones the direct gradient buffer
+// would hold, bit for bit). hidden: the batch's activations, slot s at hidden + s * stride.
+struct GroupedOutputGradient {
+  std::span<const std::uint32_t> offsets;
+  std::span<const float> coef;
+  std::span<const std::uint32_t> slot;
+  const float* hidden = nullptr;
+  std::size_t hidden_stride = 0;
 };
 
 class AdamState {
@@ -55,8 +90,11 @@ class AdamState {
   // most once; their flags are cleared) plus every dense parameter. Parallel over rows (call
   // inside the trainer's task arena). Refreshes the bf16 copy of updated output rows if the
   // network has one.
+  // With `deferred`, the output rows' gradients are the sums of its entries (the output rows of
+  // gradients() are not read); output_rows must then be the rows it was grouped for.
   void step_lazy(Network& network, std::span<const std::uint32_t> input_rows,
-                 std::span<const std::uint32_t> output_rows, float learning_rate, std::uint64_t t);
+                 std::span<const std::uint32_t> output_rows, float learning_rate, std::uint64_t t,
+                 const GroupedOutputGradient* deferred = nullptr);
   // One dense step over every parameter.
   void step_dense(Network& network, float learning_rate, std::uint64_t t);
 
@@ -64,9 +102,16 @@ class AdamState {
   float corrected_rate(float learning_rate, std::uint64_t t) const;
 
  private:
+  void step_output_rows_deferred(const simd::Kernels& k, Network& network,
+                                 std::span<const std::uint32_t> output_rows,
+                                 const GroupedOutputGradient& deferred,
+                                 const simd::AdamParams& p);
+
   AdamConfig adam_;
   ParameterBuffers grad_, m_, v_;
   AlignedBuffer<std::uint8_t> input_flags_, output_flags_;
+  // Per-thread gradient of one output row (deferred mode).
+  tbb::enumerable_thread_specific<AlignedBuffer<float>> row_gradient_;
 };
 
 }  // namespace slide::nn

@@ -42,6 +42,18 @@ struct GradientSink {
   // Adam: gradients are added here (HOGWILD: concurrent examples add to shared rows without
   // locks; a lost float update under a race is accepted, as in SLIDE and word2vec). Null: SGD.
   ParameterBuffers* gradients = nullptr;
+  // Adam only, optional: defer the output layer's weight and bias gradients. Instead of adding
+  // dL/dlogit_j * h to the gradient row of every active neuron j (a random 512-byte
+  // read-modify-write per neuron at hidden 128, the largest memory stream of training), the
+  // example copies its last hidden activation h to batch_hidden + Workspace::batch_slot *
+  // batch_hidden_stride and appends (j, dL/dlogit_j) to Workspace::output_log; the optimizer
+  // sums the entries of each touched row (OutputGradientLog, optimizer.h). The output rows of
+  // `gradients` are then left untouched.
+  float* batch_hidden = nullptr;
+  std::size_t batch_hidden_stride = 0;
+  // Adam with the softmax loss: compute the output forward and the softmax part of dL/dh in one
+  // pass over the active rows (each row read once). Off: two passes (for comparisons).
+  bool fuse_softmax = true;
   // SGD: the step size; w -= learning_rate * g is applied at once, without a gradient buffer.
   float learning_rate = 0.0f;
   TouchedRows input_rows;   // rows of the input layer (features)
@@ -53,6 +65,10 @@ struct ExampleResult {
   std::size_t active = 0;     // size of the active set
   std::size_t positives = 0;  // labels kept (distinct)
 };
+
+// The names of the functions that update shared rows without locks (HOGWILD, intentionally
+// racy; a ThreadSanitizer build suppresses exactly these): every one starts with `hogwild_`
+// and lives in propagation.cc.
 
 // Runs one example: hidden layers, active-set selection (labels forced), logits, loss, and the
 // backward pass restricted to the active neurons and the present features. `labels` may be

@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::uint64_t kTrainStream = 0x7124;
 constexpr std::uint64_t kShuffleStream = 0x5487;
+constexpr std::uint64_t kBatchStream = 0xba7c;
 
 // Puts the rows of `rows` (each flagged in flags[0, n)) in increasing order: a sort when few,
 // otherwise one pass over the flags.
@@ -62,6 +63,7 @@ void TrainStats::add(const TrainStats& o) {
   forward_backward_seconds += o.forward_backward_seconds;
   optimizer_seconds += o.optimizer_seconds;
   selector_seconds += o.selector_seconds;
+  touched_output_rows += o.touched_output_rows;
   stopped = stopped || o.stopped;
 }
 
@@ -123,7 +125,21 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
     sink.learning_rate = lr;
     sink.output_rows.flags = sgd_output_flags_.data();  // null unless the selector wants rows
   }
+  sink.fuse_softmax = config_.fuse_output_softmax;
+  const bool deferred =
+      config_.optimizer == OptimizerKind::lazy_adam && config_.defer_output_gradient;
+  const std::size_t hidden_stride = padded_stride<float>(network_.hidden_dim());
+  if (deferred) {
+    // Entries of a batch that threw (a bad label) must not reach this one.
+    for (Workspace& ws : workspaces_) ws.output_log.clear();
+    if (batch_hidden_.size() < rows.size() * hidden_stride) {
+      batch_hidden_ = AlignedBuffer<float>(rows.size() * hidden_stride);
+    }
+    sink.batch_hidden = batch_hidden_.data();
+    sink.batch_hidden_stride = hidden_stride;
+  }
   const std::uint64_t step = step_;
+  const std::uint64_t batch_seed = mix_seed(config_.seed, {kBatchStream, step});
 
   auto start = std::chrono::steady_clock::now();
   arena_.execute([&] {
@@ -140,6 +156,8 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
                           }
                           const std::uint64_t row = rows[i];
                           Rng rng(config_.seed, kTrainStream, step, i);
+                          ws.batch_slot = static_cast<std::uint32_t>(i);
+                          ws.selector_scratch->batch_seed = batch_seed;
                           const ExampleResult r = train_example(
                               network_, data.features.row(row), data.labels.row(row).ids,
                               selector_, config_.loss, config_.precision, rng, ws, sink);
@@ -172,6 +190,7 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
   order_rows(touched_output_, adam_ ? adam_->output_flags() : sgd_output_flags_.data(),
              network_.output_dim());
   if (adam_) order_rows(touched_input_, adam_->input_flags(), network_.input_dim());
+  if (deferred) group_output_gradient();
   if (!std::isfinite(stats.loss_sum)) {
     throw DivergenceError("training diverged: the loss of batch " + std::to_string(step_ + 1) +
                           " is not finite (lower the learning rate)");
@@ -179,12 +198,16 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
 
   ++step_;
   examples_seen_ += rows.size();
+  stats.touched_output_rows = touched_output_.size();
   stats.steps = 1;
   start = std::chrono::steady_clock::now();
   if (adam_) {
     arena_.execute([&] {
       if (config_.optimizer == OptimizerKind::lazy_adam) {
-        adam_->step_lazy(network_, touched_input_, touched_output_, config_.learning_rate, step_);
+        GroupedOutputGradient grouped{group_offsets_, group_coef_, group_slot_,
+                                      batch_hidden_.data(), hidden_stride};
+        adam_->step_lazy(network_, touched_input_, touched_output_, config_.learning_rate, step_,
+                         deferred ? &grouped : nullptr);
       } else {
         adam_->step_dense(network_, config_.learning_rate, step_);
       }
@@ -202,6 +225,38 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
   });
   stats.selector_seconds = seconds_since(start);
   return stats;
+}
+
+void Trainer::group_output_gradient() {
+  // A stable counting sort of the threads' entries by output row, in the order of
+  // touched_output_ (increasing rows): the optimizer then sums each row's entries in one place.
+  const std::size_t touched = touched_output_.size();
+  if (row_position_.size() < network_.output_dim()) row_position_.resize(network_.output_dim());
+  for (std::size_t i = 0; i < touched; ++i) {
+    row_position_[touched_output_[i]] = static_cast<std::uint32_t>(i);
+  }
+  group_offsets_.assign(touched + 1, 0);
+  std::size_t entries = 0;
+  for (Workspace& ws : workspaces_) {
+    for (std::uint32_t r : ws.output_log.rows) ++group_offsets_[row_position_[r] + 1];
+    entries += ws.output_log.size();
+  }
+  for (std::size_t i = 0; i < touched; ++i) group_offsets_[i + 1] += group_offsets_[i];
+  group_coef_.resize(entries);
+  group_slot_.resize(entries);
+  // Write cursors: the start of each row's range, advanced as entries land (offsets are restored
+  // by shifting afterwards: cursor i ends at the start of row i + 1).
+  for (Workspace& ws : workspaces_) {
+    const OutputGradientLog& log = ws.output_log;
+    for (std::size_t e = 0; e < log.size(); ++e) {
+      const std::uint32_t at = group_offsets_[row_position_[log.rows[e]]]++;
+      group_coef_[at] = log.coef[e];
+      group_slot_[at] = log.slot[e];
+    }
+    ws.output_log.clear();
+  }
+  for (std::size_t i = touched; i > 0; --i) group_offsets_[i] = group_offsets_[i - 1];
+  group_offsets_[0] = 0;
 }
 
 TrainStats Trainer::train_epoch(const SparseDataset& data, const ProgressCallback& progress) {

@@ -45,6 +45,12 @@ struct TrainerConfig {
   int threads = 0;              // 0: every hardware thread
   std::uint64_t seed = 0;
   bool shuffle = true;          // shuffle the example order each epoch (seeded by the epoch)
+  // Engine switches, on by default; off only to measure what they bring (engine_bench).
+  // Lazy Adam: output-layer gradients as (row, dL/dlogit, example) entries summed by the
+  // optimizer instead of a gradient buffer written per active neuron (GradientSink).
+  bool defer_output_gradient = true;
+  // Adam + softmax: forward and softmax backward in one pass over the active rows.
+  bool fuse_output_softmax = true;
 
   void check() const;  // throws UsageError
 };
@@ -78,6 +84,7 @@ struct TrainStats {
   double forward_backward_seconds = 0;  // the parallel pass over the examples
   double optimizer_seconds = 0;         // Adam steps (0 for SGD)
   double selector_seconds = 0;          // NeuronSelector::after_step (LSH rehash/rebuild)
+  std::uint64_t touched_output_rows = 0;  // distinct output rows per step, summed over steps
   bool stopped = false;                 // the callback asked to stop
 
   double mean_loss() const { return examples ? loss_sum / static_cast<double>(examples) : 0.0; }
@@ -116,6 +123,7 @@ class Trainer {
 
  private:
   void prepare_once();
+  void group_output_gradient();
 
   Network& network_;
   NeuronSelector& selector_;
@@ -126,6 +134,12 @@ class Trainer {
   tbb::task_arena arena_;
   tbb::enumerable_thread_specific<Workspace> workspaces_;
   std::vector<std::uint32_t> touched_input_, touched_output_;
+  // Deferred output gradients: the batch's last hidden activations (one padded row per example)
+  // and the entries of all threads grouped by row (see GroupedOutputGradient).
+  AlignedBuffer<float> batch_hidden_;
+  std::vector<std::uint32_t> row_position_;  // output row -> index in touched_output_
+  std::vector<std::uint32_t> group_offsets_, group_slot_;
+  std::vector<float> group_coef_;
   std::vector<std::uint64_t> order_;
   std::uint64_t step_ = 0;
   std::uint64_t epoch_ = 0;

@@ -6,6 +6,8 @@ namespace slide::nn {
 
 Workspace::Workspace(const Network& network, const NeuronSelector& selector)
     : hidden_bf16(padded_stride<simd::bf16>(network.hidden_dim())),
+      softmax_acc(padded_stride<float>(network.hidden_dim())),
+      chunk_exp(kFusedChunk),
       selector_scratch(selector.make_scratch()) {
   for (std::uint32_t h : network.config().hidden_dims) {
     z.emplace_back(padded_stride<float>(h));

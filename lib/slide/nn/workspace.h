@@ -11,6 +11,7 @@
 #include "slide/core/aligned_buffer.h"
 #include "slide/nn/network.h"
 #include "slide/nn/neuron_selector.h"
+#include "slide/nn/optimizer.h"
 
 namespace slide::nn {
 
@@ -24,6 +25,13 @@ struct Workspace {
   // The active output neurons (positives first), their logits and dLoss/dlogit.
   std::vector<std::uint32_t> active;
   std::vector<float> logits, grad;
+  // Output forward fused with the softmax backward: sum_j exp(logit_j - max) * row_j, and the
+  // chunk of exponentials (padded hidden floats, and kFusedChunk floats).
+  AlignedBuffer<float> softmax_acc, chunk_exp;
+  // Deferred output gradients (GradientSink::batch_hidden): this example's position in the
+  // batch, and the entries of the examples this thread ran in the current batch.
+  std::uint32_t batch_slot = 0;
+  OutputGradientLog output_log;
   std::unique_ptr<SelectorScratch> selector_scratch;
   // Rows whose flag this thread set during the current batch (lazy Adam and changed-row
   // reporting); the trainer merges and clears them after each batch.

@@ -81,6 +81,10 @@ struct Kernels {
   // The same with bfloat16 inputs and float32 accumulation (AMX tiles where present).
   void (*gemm_nt_bf16)(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb, float* c,
                        std::size_t ldc, std::size_t m, std::size_t n, std::size_t k);
+
+  // y += alpha * x with x in bfloat16 (widened exactly to float32): the backward pass of the
+  // bf16-weights mode reads the bf16 copy of an output row it has just read for the forward dot.
+  void (*axpy_bf16)(float alpha, const bf16* x, float* y, std::size_t n);
 };
 
 // Bound of the exp used by softmax and exp in every set, relative to the exact value, for

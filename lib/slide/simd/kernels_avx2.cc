@@ -401,9 +401,19 @@ void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb
       [](bf16 h) { return bf16_scalar(h); });
 }
 
+void axpy_bf16(float alpha, const bf16* x, float* y, std::size_t n) {
+  const __m256 va = _mm256_set1_ps(alpha);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, bf16_widen8(x + i), _mm256_loadu_ps(y + i)));
+  }
+  for (; i < n; ++i) y[i] += alpha * bf16_scalar(x[i]);
+}
+
 constexpr Kernels kAvx2{
     "avx2",      dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
-    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16};
+    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16,
+    axpy_bf16};
 
 }  // namespace
 

@@ -360,9 +360,19 @@ void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb
   }
 }
 
+void axpy_bf16(float alpha, const bf16* x, float* y, std::size_t n) {
+  const __m512 va = _mm512_set1_ps(alpha);
+  for (std::size_t i = 0; i < n; i += 16) {
+    const __mmask16 k = n - i >= 16 ? __mmask16(0xFFFF) : tail_mask16(n - i);
+    const __m512 xv = bf16_widen16(_mm256_maskz_loadu_epi16(k, x + i));
+    _mm512_mask_storeu_ps(y + i, k, _mm512_fmadd_ps(va, xv, _mm512_maskz_loadu_ps(k, y + i)));
+  }
+}
+
 constexpr Kernels kAvx512{
     "avx512",    dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
-    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16};
+    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16,
+    axpy_bf16};
 
 }  // namespace
 

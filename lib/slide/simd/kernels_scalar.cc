@@ -157,9 +157,14 @@ void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb
   }
 }
 
+void axpy_bf16(float alpha, const bf16* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] += alpha * to_f32(x[i]);
+}
+
 constexpr Kernels kScalar{
     "scalar",    dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
-    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16};
+    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16,
+    axpy_bf16};
 
 }  // namespace
 
