@@ -177,6 +177,9 @@ def main():
                 while next_timed_eval <= train_seconds:
                     next_timed_eval += args.eval_every_seconds
             if (b + 1) % eval_every == 0 or last or over_budget or timed:
+                # Before the (slow, at this size) evaluation: the training figures so far.
+                print(f'# {epoch}/{b + 1} batches trained: {train_seconds:.2f} s, {train_cpu:.2f} CPU s; '
+                      f'evaluating', file=sys.stderr, flush=True)
                 p = evaluate(model, test_csr, test_labels, eval_rows, device)
                 print(f'{epoch}\t{b + 1}\t{train_seconds:.2f}\t{running / (b + 1):.4f}\t'
                       f'{p[0]:.4f}\t{p[1]:.4f}\t{p[2]:.4f}\t{train_cpu:.2f}', flush=True)
