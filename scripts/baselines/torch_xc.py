@@ -12,6 +12,11 @@ old one and runs matrix products about 6x slower.
 
   torch_xc.py --train TRAIN --test TEST [--epochs 5] [--batch 128] [--hidden 128] [--lr 1e-3]
               [--threads 2] [--eval-rows 10000] [--time-budget SECONDS] [--device cpu|cuda]
+              [--eval-every-seconds S] [--max-train-rows N]
+
+With --max-train-rows only the first N training rows are read (for time-budgeted runs that cannot
+reach more examples; parsing all of Amazon-670K in Python takes minutes and gigabytes); an epoch
+is still counted, and extrapolated, over the header's row count.
 """
 import argparse
 import io
@@ -36,13 +41,16 @@ def open_text(path):
     return open(path, encoding='utf-8')
 
 
-def read_xc(path):
-    """Returns (features CSR as (indptr, indices, values), labels as list of arrays, F, L)."""
+def read_xc(path, max_rows=0):
+    """Returns (features CSR as (indptr, indices, values), labels as list of arrays, F, L, header
+    rows). With max_rows > 0 only the first max_rows rows are read."""
     with open_text(path) as f:
         n, num_features, num_labels = map(int, f.readline().split())
         indptr = [0]
         indices, values, labels = [], [], []
         for line in f:
+            if max_rows and len(labels) >= max_rows:
+                break
             line = line.rstrip('\n')
             head, _, rest = line.partition(' ')
             if line.startswith(' '):
@@ -53,10 +61,10 @@ def read_xc(path):
                 indices.append(int(k))
                 values.append(float(v))
             indptr.append(len(indices))
-    if len(labels) != n:
+    if len(labels) != n and not (max_rows and len(labels) == max_rows):
         sys.exit(f'{path}: header says {n} rows, found {len(labels)}')
     return (np.array(indptr, dtype=np.int64), np.array(indices, dtype=np.int64),
-            np.array(values, dtype=np.float32)), labels, num_features, num_labels
+            np.array(values, dtype=np.float32)), labels, num_features, num_labels, n
 
 
 class Network(torch.nn.Module):
@@ -110,6 +118,10 @@ def main():
     parser.add_argument('--eval-rows', type=int, default=10000)
     parser.add_argument('--evals-per-epoch', type=int, default=1)
     parser.add_argument('--time-budget', type=float, default=0, help='stop after this many seconds of training')
+    parser.add_argument('--eval-every-seconds', type=float, default=0,
+                        help='also evaluate after every this many seconds of training')
+    parser.add_argument('--max-train-rows', type=int, default=0,
+                        help='read only the first N training rows (epochs still count the header rows)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default='cpu')
     args = parser.parse_args()
@@ -119,8 +131,8 @@ def main():
     rng = np.random.default_rng(args.seed)
     device = torch.device(args.device)
     load_start = time.time()
-    train_csr, train_labels, num_features, num_labels = read_xc(args.train)
-    test_csr, test_labels, _, _ = read_xc(args.test)
+    train_csr, train_labels, num_features, num_labels, header_rows = read_xc(args.train, args.max_train_rows)
+    test_csr, test_labels, _, _, _ = read_xc(args.test)
     print(f'# loaded in {time.time() - load_start:.1f} s: {len(train_labels)} train rows, '
           f'{len(test_labels)} test rows, {num_features} features, {num_labels} labels', file=sys.stderr)
     eval_rows = rng.permutation(len(test_labels))[:args.eval_rows]
@@ -129,9 +141,13 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     n = len(train_labels)
     batches = (n + args.batch - 1) // args.batch
+    # An epoch is over the header's rows; with --max-train-rows the budget must end it first.
+    epoch_batches = (header_rows + args.batch - 1) // args.batch
     eval_every = max(1, batches // args.evals_per_epoch)
     train_seconds = 0.0
-    print('epoch\tbatch\ttrain_seconds\tloss\tp@1\tp@3\tp@5')
+    next_timed_eval = args.eval_every_seconds
+    train_cpu = 0.0  # CPU seconds (all threads) of the training steps, for loaded machines
+    print('epoch\tbatch\ttrain_seconds\tloss\tp@1\tp@3\tp@5\ttrain_cpu_seconds')
     for epoch in range(1, args.epochs + 1):
         order = rng.permutation(n)
         epoch_start = time.time()
@@ -139,6 +155,7 @@ def main():
         for b in range(batches):
             rows = order[b * args.batch:(b + 1) * args.batch]
             step_start = time.time()
+            cpu_start = time.process_time()
             logits = model(*batch_tensors(train_csr, rows, device))
             target = torch.zeros_like(logits)
             for i, r in enumerate(rows):
@@ -151,17 +168,30 @@ def main():
             if device.type == 'cuda':
                 torch.cuda.synchronize()
             train_seconds += time.time() - step_start
+            train_cpu += time.process_time() - cpu_start
             running += loss.item()
             last = b + 1 == batches
             over_budget = args.time_budget and train_seconds >= args.time_budget
-            if (b + 1) % eval_every == 0 or last or over_budget:
+            timed = args.eval_every_seconds and train_seconds >= next_timed_eval
+            if timed:
+                while next_timed_eval <= train_seconds:
+                    next_timed_eval += args.eval_every_seconds
+            if (b + 1) % eval_every == 0 or last or over_budget or timed:
+                # Before the (slow, at this size) evaluation: the training figures so far.
+                print(f'# {epoch}/{b + 1} batches trained: {train_seconds:.2f} s, {train_cpu:.2f} CPU s; '
+                      f'evaluating', file=sys.stderr, flush=True)
                 p = evaluate(model, test_csr, test_labels, eval_rows, device)
                 print(f'{epoch}\t{b + 1}\t{train_seconds:.2f}\t{running / (b + 1):.4f}\t'
-                      f'{p[0]:.4f}\t{p[1]:.4f}\t{p[2]:.4f}', flush=True)
+                      f'{p[0]:.4f}\t{p[1]:.4f}\t{p[2]:.4f}\t{train_cpu:.2f}', flush=True)
             if over_budget:
-                print(f'# stopped by the time budget after {b + 1} of {batches} batches; '
-                      f'an epoch extrapolates to {train_seconds / (b + 1) * batches:.0f} s', file=sys.stderr)
+                print(f'# stopped by the time budget after {b + 1} of {epoch_batches} batches; '
+                      f'an epoch extrapolates to {train_seconds / (b + 1) * epoch_batches:.0f} s',
+                      file=sys.stderr)
                 return
+        if n < header_rows:
+            print(f'# --max-train-rows {n}: the data ran out before the time budget; the epoch '
+                  f'was not completed', file=sys.stderr)
+            return
         print(f'# epoch {epoch}: {time.time() - epoch_start:.1f} s wall', file=sys.stderr)
 
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# scripts/bench xc end to end on a toy problem (no PyTorch, so no `slow` label), and the error and
+# checksum paths of scripts/fetch-xc on local files (no network).
+source "$(dirname "$0")/common.bash"
+: "${SLIDE_BUILD_DIR:?}"
+bench=$SLIDE_SOURCE_DIR/scripts/bench
+fetch=$SLIDE_SOURCE_DIR/scripts/fetch-xc
+if ! /usr/bin/python3 -c 'import numpy, matplotlib' 2>/dev/null; then
+  echo "note: /usr/bin/python3 lacks numpy or matplotlib (python3-numpy, python3-matplotlib); bench checks skipped"
+else
+  # One method unbounded (its epoch measured), two stopped by the budget (extrapolated).
+  expect_exit 0 "$bench" xc --labels 3000 --methods slide,exact,uniform --slide-budget 0 \
+    --time-budget 1 --eval-rows 200 --out "$work/b" --img-dir "$work/img" --build-dir "$SLIDE_BUILD_DIR"
+  for m in slide exact uniform; do
+    grep -q "^| $m | " "$work/out" || fail "the table has no row for $m: $(cat "$work/out")"
+    [ -s "$work/b/$m.json" ] || fail "no $m.json"
+  done
+  grep -q '^| slide | .*(measured)' "$work/out" || fail "slide's epoch should be measured: $(cat "$work/out")"
+  grep -q '^| exact | .*(extrap\. from' "$work/out" || fail "exact should be extrapolated: $(cat "$work/out")"
+  [ -s "$work/img/bench_xc_amazon670k_convergence.png" ] || fail "no convergence plot"
+  head -c 8 "$work/img/bench_xc_amazon670k_convergence.png" | grep -q PNG || fail "the plot is not a PNG"
+  # The same fixed evaluation subset for every method: 200 rows.
+  [ "$(head -1 "$work"/b/test_subset_*_200.txt | cut -d' ' -f1)" = 200 ] || fail "evaluation subset size"
+  # --reuse keeps results; bad usage is refused.
+  expect_exit 0 "$bench" xc --labels 3000 --methods slide --reuse --no-plots --eval-rows 200 \
+    --out "$work/b" --build-dir "$SLIDE_BUILD_DIR" && grep -q 'reusing' "$work/err" || fail "--reuse did not reuse"
+  expect_exit 2 "$bench" xc --methods nosuch --out "$work/b"
+  expect_exit 1 "$bench" xc --out "$work/b" --build-dir "$work/nothing"
+fi
+expect_exit 64 "$bench" nosuch
+
+# fetch-xc: the error paths, and the checksum path on the shared MULAN files where they are.
+expect_exit 64 "$fetch" nosuch
+expect_exit 69 "$fetch" amazon670k
+printf '2 3 4\n1 0:1\n0 1:1\n' > "$work/small_train.txt"
+expect_exit 65 "$fetch" amazon670k --from "$work/small_train.txt,$work/small_train.txt" --dir "$work/d"
+expect_exit 66 "$fetch" eurlex4k --from "$work/none" --dir "$work/d"
+expect_exit 74 "$fetch" bibtex --mirror "file://$work/none" --dir "$work/d"
+shared=$SLIDE_SOURCE_DIR/../shared/data/bibtex
+if [ -d "$shared" ] && command -v zstd >/dev/null; then
+  expect_exit 0 "$fetch" bibtex --from "$shared" --dir "$work/d" &&
+    [ "$(zstd -dc "$work/d/bibtex_train.txt.zst" | sha256sum | cut -c1-64)" = \
+      b4ea0ea4064004fa7b9a83fba84563ac3cac1971462a3633deb58f5d968f8d54 ] || fail "bibtex conversion"
+  mkdir -p "$work/bad"
+  zstd -dcq "$shared/bibtex-train.arff.zst" > "$work/bad/bibtex-train.arff"
+  zstd -dcq "$shared/bibtex-test.arff.zst" | sed '$s/1}$/0}/' > "$work/bad/bibtex-test.arff"
+  cp "$shared/bibtex.xml" "$work/bad/"
+  expect_exit 65 "$fetch" bibtex --from "$work/bad" --dir "$work/d2" &&
+    grep -q 'sha256' "$work/err" || fail "a changed file was not refused by its checksum"
+else
+  echo "note: no shared bibtex data here; fetch-xc checksum check skipped"
+fi
+finish
