@@ -62,6 +62,8 @@ struct TrainOptions {
   std::uint64_t eval_rows = 10000;
   std::string checkpoint;
   double checkpoint_minutes = 30;
+  std::uint64_t checkpoint_batches = 0;
+  bool checkpoint_model = false;
   bool resume = false;
   std::string max_memory;
   bool skip_bad_rows = false;
@@ -228,6 +230,10 @@ int run_train(const std::vector<std::string>& args) {
        "checkpoint file (default MODEL.ckpt)")
       ("checkpoint-every", po::value(&o.checkpoint_minutes)->default_value(o.checkpoint_minutes)->value_name("MIN"),
        "minutes between checkpoints within an epoch (0 = at epoch ends only)")
+      ("checkpoint-every-batches", po::value(&o.checkpoint_batches)->default_value(o.checkpoint_batches)->value_name("N"),
+       "also checkpoint every N batches (0 = off)")
+      ("checkpoint-model", po::bool_switch(&o.checkpoint_model),
+       "with each checkpoint also write the model so far to MODEL (atomically), for use while training")
       ("resume", po::bool_switch(&o.resume), "continue from the checkpoint")
       ("max-memory", po::value(&o.max_memory)->value_name("SIZE"),
        "refuse to start if the estimate exceeds SIZE (e.g. 8G)");
@@ -446,8 +452,37 @@ int run_train(const std::vector<std::string>& args) {
   double paused_seconds = 0;  // evaluation and checkpoints, not training
   const Clock::time_point train_start = Clock::now();
   Clock::time_point last_checkpoint = train_start;
+  // The newest checkpoint known to hold finite weights (named when training diverges).
+  std::string last_good = o.resume ? checkpoint_path : std::string();
+  auto divergence_message = [&](const std::string& what) {
+    return what + "; " +
+           (last_good.empty() ? std::string("no checkpoint was written")
+                              : "the last good checkpoint is " + last_good +
+                                    " (resume from it with a lower --learning-rate)");
+  };
+  // Never store NaN or infinite weights as if all were well: the previous checkpoint stays.
+  auto require_finite = [&] {
+    if (!nn::network_is_finite(network)) {
+      throw DivergenceError(divergence_message(
+          "training diverged: the weights are not finite after batch " +
+          std::to_string(trainer.step())));
+    }
+  };
+  auto write_model = [&](model::ModelWriter& w) {
+    model::ModelConfig config;
+    nn::store_network_config(network.config(), config);
+    store_settings(current_settings(), config);
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      nn::store_lsh_config(*lsh_selector, config);
+    }
+    w.add_config(config);
+    nn::add_network_sections(w, network);
+    nn::add_label_counts(w, label_counts);
+    w.commit();
+  };
   auto save_checkpoint = [&] {
     const Clock::time_point t0 = Clock::now();
+    require_finite();
     model::ModelWriter w(checkpoint_path, model::kKindCheckpoint);
     model::ModelConfig config;
     nn::store_network_config(network.config(), config);
@@ -461,6 +496,11 @@ int run_train(const std::vector<std::string>& args) {
     nn::add_trainer_sections(w, trainer);
     nn::add_label_counts(w, label_counts);
     w.commit();
+    last_good = checkpoint_path;
+    if (o.checkpoint_model) {
+      model::ModelWriter snapshot(o.output, model::kKindXc);
+      write_model(snapshot);
+    }
     last_checkpoint = Clock::now();
     paused_seconds += seconds_between(t0, last_checkpoint);
   };
@@ -472,7 +512,9 @@ int run_train(const std::vector<std::string>& args) {
   double last_loss = 0, last_active = 0;
   const auto checkpoint_interval = std::chrono::duration<double>(o.checkpoint_minutes * 60.0);
   for (std::uint64_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
-    const nn::TrainStats stats = trainer.train_epoch(train, [&](const nn::TrainProgress& p) {
+    nn::TrainStats stats;
+    try {
+    stats = trainer.train_epoch(train, [&](const nn::TrainProgress& p) {
       last_loss = p.loss;
       last_active = p.active;
       const Clock::time_point now = Clock::now();
@@ -491,11 +533,15 @@ int run_train(const std::vector<std::string>& args) {
         save_checkpoint();
         return false;
       }
-      if (o.checkpoint_minutes > 0 && now - last_checkpoint >= checkpoint_interval) {
+      if ((o.checkpoint_minutes > 0 && now - last_checkpoint >= checkpoint_interval) ||
+          (o.checkpoint_batches > 0 && p.step % o.checkpoint_batches == 0)) {
         save_checkpoint();
       }
       return true;
     });
+    } catch (const DivergenceError& e) {
+      throw DivergenceError(divergence_message(e.what()));
+    }
     if (signal_seen) {
       if (!quiet) std::cerr << "\n";
       if (log.is_open()) log.flush();
@@ -529,23 +575,22 @@ int run_train(const std::vector<std::string>& args) {
                    stats.mean_loss(), stats.mean_active(), eval_text.empty() ? "" : ", ",
                    eval_text.c_str());
     }
-    if (epoch + 1 < o.epochs) save_checkpoint();
+    if (epoch + 1 < o.epochs) {
+      save_checkpoint();
+      // A signal during the evaluation or the checkpoint: that checkpoint is the place to stop.
+      if (const int sig = cli::interrupt_signal()) {
+        throw InterruptedError(sig, "interrupted; checkpoint saved to " + checkpoint_path +
+                                        " (continue with --resume)");
+      }
+    }
   }
   meter.finish(total_examples - static_cast<double>(first_epoch) * train.size(),
                {{"epoch", std::to_string(o.epochs) + "/" + std::to_string(o.epochs)},
                 {"loss", fixed(last_loss, 4)},
                 {"active", fixed(last_active, 0)}});
 
-  model::ModelConfig config;
-  nn::store_network_config(network.config(), config);
-  store_settings(current_settings(), config);
-  if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
-    nn::store_lsh_config(*lsh_selector, config);
-  }
-  writer->add_config(config);
-  nn::add_network_sections(*writer, network);
-  nn::add_label_counts(*writer, label_counts);
-  writer->commit();
+  require_finite();
+  write_model(*writer);
   // The model supersedes the checkpoint.
   std::error_code ignored;
   std::filesystem::remove(checkpoint_path, ignored);

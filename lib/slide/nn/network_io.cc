@@ -203,6 +203,20 @@ Network load_network(const model::ModelReader& reader) {
   return network;
 }
 
+bool network_is_finite(const Network& network) {
+  auto& params = const_cast<ParameterBuffers&>(network.parameters());
+  for (const TensorRef& t : tensors(params)) {
+    for (std::size_t r = 0; r < t.rows; ++r) {
+      // A sum is NaN or infinite when any term is (or when it overflows, which is as bad).
+      float sum = 0;
+      const float* row = t.data + r * t.stride;
+      for (std::size_t c = 0; c < t.cols; ++c) sum += row[c] * 0.0f;
+      if (sum != 0.0f) return false;
+    }
+  }
+  return true;
+}
+
 void add_label_counts(model::ModelWriter& writer, std::span<const std::uint64_t> counts) {
   writer.add_copy(kLabelCountsTag, std::as_bytes(counts));
 }
@@ -299,6 +313,7 @@ void store_trainer_state(const Trainer& trainer, model::ModelConfig& out) {
   out.set_string("train.epoch", std::to_string(c.epoch));
   out.set_string("train.examples_seen", std::to_string(c.examples_seen));
   out.set_string("train.decay_examples", std::to_string(c.decay_examples));
+  out.set_string("train.epoch_position", std::to_string(c.epoch_position));
   out.set_string("train.optimizer", optimizer_name(trainer.config().optimizer));
   out.set_string("train.seed", std::to_string(trainer.config().seed));
 }
@@ -333,6 +348,8 @@ void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
   c.epoch = number("train.epoch");
   c.examples_seen = number("train.examples_seen");
   c.decay_examples = number("train.decay_examples");
+  // Absent in checkpoints written before mid-epoch resumption: those resumed at the epoch start.
+  if (config.has("train.epoch_position")) c.epoch_position = number("train.epoch_position");
   if (AdamState* adam = trainer.adam_state()) {
     const auto m = tensors(adam->moments1());
     const auto v = tensors(adam->moments2());

@@ -8,7 +8,7 @@
 // net.output_dim, net.activation (relu|identity), net.hidden_bias, net.output_bias, net.seed,
 // net.hidden_init and net.output_init ("normal:0.01", "uniform:0.5", "zeros:0").
 // Checkpoints add train.step, train.epoch, train.examples_seen, train.decay_examples,
-// train.optimizer (sgd|lazy_adam|dense_adam), train.seed.
+// train.epoch_position, train.optimizer (sgd|lazy_adam|dense_adam), train.seed.
 //
 // Sections, each an array of float32 rows without padding (rows x cols, row-major):
 //   "WIN "  input-layer weights [input_dim x h0]      "BIN "  its bias [h0] (if any)
@@ -49,6 +49,10 @@ Network load_network(const model::ModelReader& reader);
 // Loads the weight sections into an existing network of the file's shape (FormatError if the
 // shapes differ).
 void load_network_weights(const model::ModelReader& reader, Network& network);
+
+// Whether every weight and bias is finite (no NaN, no infinity): checked before a model or
+// checkpoint is written, so that a diverged run never stores a NaN model.
+bool network_is_finite(const Network& network);
 
 // Label counts (a copy is stored).
 void add_label_counts(model::ModelWriter& writer, std::span<const std::uint64_t> counts);
