@@ -346,9 +346,22 @@ int run_train(const std::vector<std::string>& args) {
                        std::to_string(net_config.output_dim) + " labels, the data has " +
                        std::to_string(input_dim) + " and " + std::to_string(output_dim));
     }
+    // The random streams follow from the seed: a resumed run keeps the checkpoint's.
+    if (stored.has("train.seed")) {
+      const std::string text = stored.get_string("train.seed");
+      if (vm["seed"].defaulted()) {
+        common.seed = std::stoull(text);
+      } else if (text != std::to_string(common.seed)) {
+        throw UsageError("the checkpoint " + checkpoint_path + " was trained with --seed " + text +
+                         ", not " + std::to_string(common.seed));
+      }
+    }
     const ModelSettings settings = load_settings(stored);
     mode = settings.output_mode;
     lsh_config.tables = settings.lsh.tables;
+    // Rebuilds draw from the seed the run started with; the current functions come back with
+    // the rest of the selector's state below.
+    if (nn::has_lsh_state(stored)) lsh_config.tables.seed = nn::lsh_state_base_seed(stored);
   }
   net_config.check();
 
@@ -422,6 +435,11 @@ int run_train(const std::vector<std::string>& args) {
   if (o.resume) {
     nn::load_network_weights(*resume_reader, network);
     nn::load_trainer_state(*resume_reader, trainer);
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      if (nn::has_lsh_state(resume_reader->config())) {
+        nn::load_lsh_state(*resume_reader, *lsh_selector);
+      }
+    }
     resume_reader.reset();
     if (!quiet) {
       std::cerr << "resuming from " << checkpoint_path << " at epoch " << trainer.epoch() + 1
@@ -490,10 +508,14 @@ int run_train(const std::vector<std::string>& args) {
     store_settings(current_settings(), config);
     if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
       nn::store_lsh_config(*lsh_selector, config);
+      nn::store_lsh_state(*lsh_selector, config);
     }
     w.add_config(config);
     nn::add_network_sections(w, network);
     nn::add_trainer_sections(w, trainer);
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      nn::add_lsh_state_sections(w, *lsh_selector);
+    }
     nn::add_label_counts(w, label_counts);
     w.commit();
     last_good = checkpoint_path;
