@@ -479,11 +479,11 @@ int run_train(const std::vector<std::string>& args) {
                                     " (resume from it with a lower --learning-rate)");
   };
   // Never store NaN or infinite weights as if all were well: the previous checkpoint stays.
+  // (Within training the message gets its checkpoint part where the DivergenceError is caught.)
   auto require_finite = [&] {
     if (!nn::network_is_finite(network)) {
-      throw DivergenceError(divergence_message(
-          "training diverged: the weights are not finite after batch " +
-          std::to_string(trainer.step())));
+      throw DivergenceError("training diverged: the weights are not finite after batch " +
+                            std::to_string(trainer.step()));
     }
   };
   auto write_model = [&](model::ModelWriter& w) {
@@ -550,6 +550,13 @@ int run_train(const std::vector<std::string>& args) {
                    {{"epoch", std::to_string(epoch + 1) + "/" + std::to_string(o.epochs)},
                     {"loss", fixed(p.loss, 4)},
                     {"active", fixed(p.active, 0)}});
+      // A NaN gradient reaches the bias of every row it reaches (the bias gradient is the
+      // row's delta): the biases are a cheap per-batch sentinel for weights gone NaN or infinite,
+      // on top of the finite-loss check of the trainer and the full check before every write.
+      if (!nn::biases_are_finite(network)) {
+        throw DivergenceError("training diverged: the weights are not finite after batch " +
+                              std::to_string(p.step));
+      }
       if (const int sig = cli::interrupt_signal()) {
         signal_seen = sig;
         save_checkpoint();
@@ -611,7 +618,11 @@ int run_train(const std::vector<std::string>& args) {
                 {"loss", fixed(last_loss, 4)},
                 {"active", fixed(last_active, 0)}});
 
-  require_finite();
+  try {
+    require_finite();
+  } catch (const DivergenceError& e) {
+    throw DivergenceError(divergence_message(e.what()));
+  }
   write_model(*writer);
   // The model supersedes the checkpoint.
   std::error_code ignored;

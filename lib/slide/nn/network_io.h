@@ -53,6 +53,9 @@ void load_network_weights(const model::ModelReader& reader, Network& network);
 // Whether every weight and bias is finite (no NaN, no infinity): checked before a model or
 // checkpoint is written, so that a diverged run never stores a NaN model.
 bool network_is_finite(const Network& network);
+// The same check on the biases only (output_dim + hidden widths floats: cheap enough for every
+// batch). True when the network has no biases.
+bool biases_are_finite(const Network& network);
 
 // Label counts (a copy is stored).
 void add_label_counts(model::ModelWriter& writer, std::span<const std::uint64_t> counts);
