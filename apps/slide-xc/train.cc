@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -470,13 +472,39 @@ int run_train(const std::vector<std::string>& args) {
   double paused_seconds = 0;  // evaluation and checkpoints, not training
   const Clock::time_point train_start = Clock::now();
   Clock::time_point last_checkpoint = train_start;
-  // The newest checkpoint known to hold finite weights (named when training diverges).
-  std::string last_good = o.resume ? checkpoint_path : std::string();
+  // Divergence: a checkpoint holds finite weights, but only the next batch shows whether they
+  // still give a finite loss; one that does not would diverge again on resume, whatever the
+  // learning rate. So each checkpoint write first keeps the one it replaces as CKPT.prev (a hard
+  // link: CKPT itself is never missing), and when the state of the newest checkpoint is the one
+  // that diverged, CKPT.prev is put back in its place and that one is named instead.
+  const std::string previous_path = checkpoint_path + ".prev";
+  bool have_checkpoint = o.resume;
+  std::uint64_t checkpoint_step = trainer.step();
+  auto keep_previous = [&] {
+    if (!have_checkpoint) return;
+    const std::string temporary = previous_path + ".tmp";
+    std::error_code ec;
+    std::filesystem::remove(temporary, ec);
+    std::filesystem::create_hard_link(checkpoint_path, temporary, ec);
+    if (!ec) std::filesystem::rename(temporary, previous_path, ec);
+    if (ec) std::filesystem::remove(previous_path, ec);  // no stale .prev: it must be older
+  };
   auto divergence_message = [&](const std::string& what) {
+    std::string note;
+    if (have_checkpoint && checkpoint_step == trainer.step()) {
+      std::error_code ec;
+      std::filesystem::rename(checkpoint_path, checkpoint_path + ".diverged", ec);
+      if (!ec && std::filesystem::exists(previous_path)) {
+        std::filesystem::rename(previous_path, checkpoint_path, ec);
+        note = " (the checkpoint after batch " + std::to_string(checkpoint_step) +
+               " leads to the divergence: kept as " + checkpoint_path + ".diverged)";
+      }
+      have_checkpoint = !ec && std::filesystem::exists(checkpoint_path);
+    }
     return what + "; " +
-           (last_good.empty() ? std::string("no checkpoint was written")
-                              : "the last good checkpoint is " + last_good +
-                                    " (resume from it with a lower --learning-rate)");
+           (have_checkpoint ? "the last good checkpoint is " + checkpoint_path + note +
+                                  " (resume from it with a lower --learning-rate)"
+                            : std::string("no good checkpoint was written"));
   };
   // Never store NaN or infinite weights as if all were well: the previous checkpoint stays.
   // (Within training the message gets its checkpoint part where the DivergenceError is caught.)
@@ -517,8 +545,10 @@ int run_train(const std::vector<std::string>& args) {
       nn::add_lsh_state_sections(w, *lsh_selector);
     }
     nn::add_label_counts(w, label_counts);
+    keep_previous();
     w.commit();
-    last_good = checkpoint_path;
+    have_checkpoint = true;
+    checkpoint_step = trainer.step();
     if (o.checkpoint_model) {
       model::ModelWriter snapshot(o.output, model::kKindXc);
       write_model(snapshot);
@@ -526,6 +556,13 @@ int run_train(const std::vector<std::string>& args) {
     last_checkpoint = Clock::now();
     paused_seconds += seconds_between(t0, last_checkpoint);
   };
+
+  // Fault injection for the tests (tests/cli/xc_divergence.sh): SLIDE_TEST_NAN_AFTER_BATCH=N
+  // puts a NaN into the output weights after batch N, as a diverging update would.
+  const std::uint64_t nan_after_batch = [] {
+    const char* text = std::getenv("SLIDE_TEST_NAN_AFTER_BATCH");
+    return text ? std::strtoull(text, nullptr, 10) : 0ull;
+  }();
 
   cli::ProgressMeter meter(stderr, "examples", quiet);
   const double total_examples = static_cast<double>(o.epochs) * static_cast<double>(train.size());
@@ -553,6 +590,9 @@ int run_train(const std::vector<std::string>& args) {
       // A NaN gradient reaches the bias of every row it reaches (the bias gradient is the
       // row's delta): the biases are a cheap per-batch sentinel for weights gone NaN or infinite,
       // on top of the finite-loss check of the trainer and the full check before every write.
+      if (nan_after_batch != 0 && p.step == nan_after_batch) {
+        network.output_weights().data()[0] = std::numeric_limits<float>::quiet_NaN();
+      }
       if (!nn::biases_are_finite(network)) {
         throw DivergenceError("training diverged: the weights are not finite after batch " +
                               std::to_string(p.step));
@@ -627,6 +667,7 @@ int run_train(const std::vector<std::string>& args) {
   // The model supersedes the checkpoint.
   std::error_code ignored;
   std::filesystem::remove(checkpoint_path, ignored);
+  std::filesystem::remove(previous_path, ignored);
   if (!quiet) std::cerr << "model written to " << o.output << "\n";
   return cli::kExitOk;
 }
