@@ -1,6 +1,8 @@
 // slide-xc train: reads the data, trains, evaluates after each epoch, saves the model.
 
+#include <array>
 #include <boost/program_options.hpp>
+#include <sstream>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +23,7 @@
 #include "slide-xc/data_io.h"
 #include "slide-xc/xc_model.h"
 #include "slide/core/error.h"
+#include "slide/io/input.h"
 #include "slide/model/model_file.h"
 #include "slide/nn/engine.h"
 #include "slide/nn/network_io.h"
@@ -152,6 +155,89 @@ std::string fixed(double value, int digits) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", digits, value);
   return text;
+}
+
+// What a training run holds at its peak, by part (bytes): checked against --max-memory and the
+// available memory before anything big is allocated. Measured against the peak RSS in
+// docs/RELIABILITY.md.
+struct MemoryEstimate {
+  double network = 0;    // weights (rows padded to 16 floats), bf16 copy
+  double optimizer = 0;  // Adam: gradients and two moments, row flags
+  double tables = 0;     // LSH tables, and the key arrays a rehash builds next to them
+  double data = 0;       // the training data, twice while it is converted for the engine
+  double working = 0;    // per-thread scratch, and the process itself (code, libraries, buffers)
+  double total() const { return network + optimizer + tables + data + working; }
+  std::string text() const {
+    return "about " + format_bytes(total()) + " (network " + format_bytes(network) +
+           ", optimizer state " + format_bytes(optimizer) + ", hash tables " +
+           format_bytes(tables) + ", data " + format_bytes(data) + ", working memory " +
+           format_bytes(working) + ")";
+  }
+};
+
+MemoryEstimate estimate_memory(const nn::NetworkConfig& net, nn::OptimizerKind optimizer,
+                               nn::Precision precision, OutputMode mode,
+                               const nn::LshSelectorConfig& lsh, int threads, double rows,
+                               double feature_nnz, double label_nnz) {
+  auto padded = [](double width) { return std::ceil(width / 16.0) * 16.0; };
+  MemoryEstimate m;
+  const double in = net.input_dim, out = net.output_dim;
+  double floats = in * padded(net.hidden_dims[0]) + padded(net.hidden_dims[0]);
+  for (std::size_t l = 1; l < net.hidden_dims.size(); ++l) {
+    floats += double(net.hidden_dims[l]) * padded(net.hidden_dims[l - 1]) +
+              padded(net.hidden_dims[l]);
+  }
+  const double last = padded(net.last_hidden_dim());
+  floats += out * last + out;
+  m.network = floats * sizeof(float);
+  if (precision == nn::Precision::bf16_weights) m.network += out * last * 2.0;
+  if (optimizer != nn::OptimizerKind::sgd) m.optimizer = 3.0 * floats * sizeof(float) + in + out;
+  if (mode == OutputMode::lsh) {
+    const double l = lsh.tables.l;
+    const double keys = static_cast<double>(lsh.tables.num_keys());
+    const bool direct = keys <= std::max(out, 65536.0);
+    m.tables = l * out * 4.0                                // stored ids
+               + (direct ? l * (keys + 1) * 4.0 : l * out * 8.0)  // bucket offsets (and keys)
+               + l * out * 4.0                              // the keys of a rehash
+               + (direct ? 0.0 : l * out * 4.0);            // and its sorting scratch
+  }
+  m.data = 2.0 * (feature_nnz * 8.0 + label_nnz * 4.0 + rows * 16.0);
+  m.working = 32.0 * 1024 * 1024 + threads * (out * 12.0 + 64.0 * 1024);
+  return m;
+}
+
+void check_memory(const MemoryEstimate& estimate, std::optional<std::uint64_t> max_memory) {
+  if (max_memory && estimate.total() > static_cast<double>(*max_memory)) {
+    throw ResourceError("this configuration needs " + estimate.text() + ", more than --max-memory " +
+                        format_bytes(static_cast<double>(*max_memory)));
+  }
+  const std::optional<std::uint64_t> available = available_memory();
+  if (available && estimate.total() > static_cast<double>(*available)) {
+    throw ResourceError("this configuration needs " + estimate.text() + " but only " +
+                        format_bytes(static_cast<double>(*available)) +
+                        " of memory is available");
+  }
+}
+
+// The `N F L` header of an XC file, read before the data so that a configuration that cannot
+// fit is refused at once; nullopt when there is none to read cheaply (stdin, other formats,
+// anything malformed: the reader reports that properly later).
+std::optional<std::array<double, 3>> peek_xc_header(const std::string& path) {
+  if (path == "-") return std::nullopt;
+  try {
+    auto in = io::open_input(path);
+    std::string line;
+    if (!in->getline(line)) return std::nullopt;
+    std::istringstream fields(line);
+    double rows = 0, features = 0, labels = 0;
+    if (!(fields >> rows >> features >> labels) || features < 1 || labels < 1 ||
+        features > 4294967295.0 || labels > 4294967295.0) {
+      return std::nullopt;
+    }
+    return std::array<double, 3>{rows, features, labels};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -286,6 +372,24 @@ int run_train(const std::vector<std::string>& args) {
   lsh_config.schedule.rebuild_every = o.rebuild_every;
   if (o.active_size == 0) throw UsageError("--active-size must be positive");
 
+  // A configuration that cannot fit is refused before the data is read, from the file's header
+  // (the data itself counted as nothing yet); the full estimate follows once it is read.
+  if (!o.resume && format == InputFormat::xc) {
+    if (const auto header = peek_xc_header(o.input)) {
+      nn::NetworkConfig early;
+      early.input_dim = static_cast<std::uint32_t>((*header)[1]);
+      early.hidden_dims = {o.hidden};
+      early.output_dim = static_cast<std::uint32_t>((*header)[2]);
+      OutputMode early_mode = mode;
+      if (early_mode == OutputMode::automatic) {
+        early_mode = early.output_dim >= kAutoLshLabels ? OutputMode::lsh : OutputMode::exact;
+      }
+      check_memory(estimate_memory(early, optimizer, precision, early_mode, lsh_config,
+                                   environment->threads(), (*header)[0], 0, 0),
+                   max_memory);
+    }
+  }
+
   // The model file's temporary is created now: an unwritable destination fails before training.
   auto writer = std::make_unique<model::ModelWriter>(o.output, model::kKindXc);
   cli::install_interrupt_handlers();
@@ -367,30 +471,13 @@ int run_train(const std::vector<std::string>& args) {
   }
   net_config.check();
 
-  // Memory: parameters, optimizer state (gradients and two moments for Adam), the bf16 copy of
-  // the output layer, hash tables, and the engine's copy of the training data.
-  const double params = static_cast<double>(net_config.parameter_count()) * sizeof(float);
-  double estimate = params * (optimizer == nn::OptimizerKind::sgd ? 1.0 : 4.0);
-  if (precision == nn::Precision::bf16_weights) {
-    estimate += static_cast<double>(output_dim) * o.hidden * 2.0;
-  }
-  if (mode == OutputMode::lsh) {
-    estimate += static_cast<double>(o.l) * output_dim * 2 * sizeof(std::uint32_t);
-  }
-  estimate += static_cast<double>(train_data.feature_nnz()) * 8 + train_data.label_nnz() * 4.0 +
-              train_data.rows() * 16.0;
-  const std::optional<std::uint64_t> available = available_memory();
-  if (max_memory && estimate > static_cast<double>(*max_memory)) {
-    throw ResourceError("this configuration needs about " + format_bytes(estimate) +
-                        ", more than --max-memory " + format_bytes(static_cast<double>(*max_memory)));
-  }
-  if (available && estimate > static_cast<double>(*available)) {
-    throw ResourceError("this configuration needs about " + format_bytes(estimate) + " but only " +
-                        format_bytes(static_cast<double>(*available)) + " of memory is available");
-  }
-  if (common.verbose) {
-    std::cerr << "estimated memory: " << format_bytes(estimate) << "\n";
-  }
+  // Memory, now that the data's size is known (before the network and tables are allocated).
+  const MemoryEstimate estimate = estimate_memory(
+      net_config, optimizer, precision, mode, lsh_config, environment->threads(),
+      static_cast<double>(train_data.rows()), static_cast<double>(train_data.feature_nnz()),
+      static_cast<double>(train_data.label_nnz()));
+  check_memory(estimate, max_memory);
+  if (common.verbose) std::cerr << "estimated memory: " << estimate.text() << "\n";
 
   const std::vector<std::uint64_t> label_counts = [&] {
     std::vector<std::uint64_t> counts = train_data.label_counts();
