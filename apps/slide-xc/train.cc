@@ -164,9 +164,13 @@ struct MemoryEstimate {
   double network = 0;    // weights (rows padded to 16 floats), bf16 copy
   double optimizer = 0;  // Adam: gradients and two moments, row flags
   double tables = 0;     // LSH tables, and the key arrays a rehash builds next to them
-  double data = 0;       // the training data, twice while it is converted for the engine
+  double data = 0;       // the engine's copy of the training data
   double working = 0;    // per-thread scratch, and the process itself (code, libraries, buffers)
-  double total() const { return network + optimizer + tables + data + working; }
+  // Training holds everything at once; before it, while the data is converted for the engine,
+  // the reader's copy and the engine's exist together (and the network is not allocated yet).
+  double total() const {
+    return std::max(network + optimizer + tables + data + working, 2 * data + working);
+  }
   std::string text() const {
     return "about " + format_bytes(total()) + " (network " + format_bytes(network) +
            ", optimizer state " + format_bytes(optimizer) + ", hash tables " +
@@ -201,7 +205,7 @@ MemoryEstimate estimate_memory(const nn::NetworkConfig& net, nn::OptimizerKind o
                + l * out * 4.0                              // the keys of a rehash
                + (direct ? 0.0 : l * out * 4.0);            // and its sorting scratch
   }
-  m.data = 2.0 * (feature_nnz * 8.0 + label_nnz * 4.0 + rows * 16.0);
+  m.data = feature_nnz * 8.0 + label_nnz * 4.0 + rows * 16.0;
   m.working = 32.0 * 1024 * 1024 + threads * (out * 12.0 + 64.0 * 1024);
   return m;
 }
