@@ -672,6 +672,7 @@ int run_train(const std::vector<std::string>& args) {
         log << p.step << '\t' << fixed(seconds_between(train_start, now) - paused_seconds, 3) << '\t'
             << fixed(seconds_between(wall_start, now), 3) << '\t' << fixed(p.loss, 6) << "\t\t\t\t"
             << fixed(p.active, 1) << '\n';
+        log.flush();  // for whoever follows the log (a batch takes milliseconds at least)
       }
       const double done = static_cast<double>(epoch - first_epoch) * train.size() + p.examples_done;
       meter.update(done, total_examples - static_cast<double>(first_epoch) * train.size(),

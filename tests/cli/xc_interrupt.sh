@@ -59,10 +59,15 @@ wait $pid
 code=$?
 [ $code -eq 143 ] || fail "SIGTERM during the evaluation: exit $code: $(head -c 300 "$work/err")"
 [ -e "$work/g_model" ] && fail "SIGTERM during the evaluation: a model was written"
-during_eval=$(awk -F'\t' 'NR == 4 && $5 != ""' "$work/g_log" | wc -l)
-[ "$during_eval" -eq 1 ] || echo "note: the signal arrived after the evaluation"
-grep -a -q '^train.epoch=1$' "$work/g_ckpt" && grep -a -q '^train.epoch_position=0$' "$work/g_ckpt" ||
-  fail "the checkpoint after the evaluation is not at the end of epoch 1"
+# Stopped at the end of the evaluation: the log ends with the evaluation line (header, 2 batches,
+# evaluation), and the checkpoint is at the end of epoch 1. (On a machine fast enough to finish
+# the evaluation before the signal lands, epoch 2 has begun: noted, and only the rest checked.)
+if [ "$(wc -l <"$work/g_log")" -eq 4 ] && [ "$(awk -F'\t' 'NR == 4 { print ($5 != "") }' "$work/g_log")" = 1 ]; then
+  grep -a -q '^train.epoch=1$' "$work/g_ckpt" && grep -a -q '^train.epoch_position=0$' "$work/g_ckpt" ||
+    fail "the checkpoint after the evaluation is not at the end of epoch 1"
+else
+  echo "note: the signal arrived after the evaluation"
+fi
 expect_exit 0 "$SLIDE_XC" train "${gargs[@]}" -o "$work/g_model" --checkpoint "$work/g_ckpt" --resume
 cmp -s "$work/g_reference" "$work/g_model" ||
   fail "interrupted during the evaluation and resumed: the model differs from an uninterrupted run's"
