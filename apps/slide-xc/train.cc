@@ -1,9 +1,13 @@
 // slide-xc train: reads the data, trains, evaluates after each epoch, saves the model.
 
+#include <array>
 #include <boost/program_options.hpp>
+#include <sstream>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +24,7 @@
 #include "slide-xc/xc_model.h"
 #include "slide/core/error.h"
 #include "slide/core/random.h"
+#include "slide/io/input.h"
 #include "slide/model/model_file.h"
 #include "slide/nn/engine.h"
 #include "slide/nn/network_io.h"
@@ -71,6 +76,8 @@ struct TrainOptions {
   std::uint64_t eval_rows = 10000;
   std::string checkpoint;
   double checkpoint_minutes = 30;
+  std::uint64_t checkpoint_batches = 0;
+  bool checkpoint_model = false;
   bool resume = false;
   std::string max_memory;
   bool skip_bad_rows = false;
@@ -206,6 +213,93 @@ SparseDataset drop_features(const SparseDataset& data, double p, std::uint64_t s
   return out;
 }
 
+// What a training run holds at its peak, by part (bytes): checked against --max-memory and the
+// available memory before anything big is allocated. Measured against the peak RSS in
+// docs/RELIABILITY.md.
+struct MemoryEstimate {
+  double network = 0;    // weights (rows padded to 16 floats), bf16 copy
+  double optimizer = 0;  // Adam: gradients and two moments, row flags
+  double tables = 0;     // LSH tables, and the key arrays a rehash builds next to them
+  double data = 0;       // the engine's copy of the training data
+  double working = 0;    // per-thread scratch, and the process itself (code, libraries, buffers)
+  // Training holds everything at once; before it, while the data is converted for the engine,
+  // the reader's copy and the engine's exist together (and the network is not allocated yet).
+  double total() const {
+    return std::max(network + optimizer + tables + data + working, 2 * data + working);
+  }
+  std::string text() const {
+    return "about " + format_bytes(total()) + " (network " + format_bytes(network) +
+           ", optimizer state " + format_bytes(optimizer) + ", hash tables " +
+           format_bytes(tables) + ", data " + format_bytes(data) + ", working memory " +
+           format_bytes(working) + ")";
+  }
+};
+
+MemoryEstimate estimate_memory(const nn::NetworkConfig& net, nn::OptimizerKind optimizer,
+                               nn::Precision precision, OutputMode mode,
+                               const nn::LshSelectorConfig& lsh, int threads, double rows,
+                               double feature_nnz, double label_nnz) {
+  auto padded = [](double width) { return std::ceil(width / 16.0) * 16.0; };
+  MemoryEstimate m;
+  const double in = net.input_dim, out = net.output_dim;
+  double floats = in * padded(net.hidden_dims[0]) + padded(net.hidden_dims[0]);
+  for (std::size_t l = 1; l < net.hidden_dims.size(); ++l) {
+    floats += double(net.hidden_dims[l]) * padded(net.hidden_dims[l - 1]) +
+              padded(net.hidden_dims[l]);
+  }
+  const double last = padded(net.last_hidden_dim());
+  floats += out * last + out;
+  m.network = floats * sizeof(float);
+  if (precision == nn::Precision::bf16_weights) m.network += out * last * 2.0;
+  if (optimizer != nn::OptimizerKind::sgd) m.optimizer = 3.0 * floats * sizeof(float) + in + out;
+  if (mode == OutputMode::lsh) {
+    const double l = lsh.tables.l;
+    const double keys = static_cast<double>(lsh.tables.num_keys());
+    const bool direct = keys <= std::max(out, 65536.0);
+    m.tables = l * out * 4.0                                // stored ids
+               + (direct ? l * (keys + 1) * 4.0 : l * out * 8.0)  // bucket offsets (and keys)
+               + l * out * 4.0                              // the keys of a rehash
+               + (direct ? 0.0 : l * out * 4.0);            // and its sorting scratch
+  }
+  m.data = feature_nnz * 8.0 + label_nnz * 4.0 + rows * 16.0;
+  m.working = 32.0 * 1024 * 1024 + threads * (out * 12.0 + 64.0 * 1024);
+  return m;
+}
+
+void check_memory(const MemoryEstimate& estimate, std::optional<std::uint64_t> max_memory) {
+  if (max_memory && estimate.total() > static_cast<double>(*max_memory)) {
+    throw ResourceError("this configuration needs " + estimate.text() + ", more than --max-memory " +
+                        format_bytes(static_cast<double>(*max_memory)));
+  }
+  const std::optional<std::uint64_t> available = available_memory();
+  if (available && estimate.total() > static_cast<double>(*available)) {
+    throw ResourceError("this configuration needs " + estimate.text() + " but only " +
+                        format_bytes(static_cast<double>(*available)) +
+                        " of memory is available");
+  }
+}
+
+// The `N F L` header of an XC file, read before the data so that a configuration that cannot
+// fit is refused at once; nullopt when there is none to read cheaply (stdin, other formats,
+// anything malformed: the reader reports that properly later).
+std::optional<std::array<double, 3>> peek_xc_header(const std::string& path) {
+  if (path == "-") return std::nullopt;
+  try {
+    auto in = io::open_input(path);
+    std::string line;
+    if (!in->getline(line)) return std::nullopt;
+    std::istringstream fields(line);
+    double rows = 0, features = 0, labels = 0;
+    if (!(fields >> rows >> features >> labels) || features < 1 || labels < 1 ||
+        features > 4294967295.0 || labels > 4294967295.0) {
+      return std::nullopt;
+    }
+    return std::array<double, 3>{rows, features, labels};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 int run_train(const std::vector<std::string>& args) {
@@ -295,6 +389,10 @@ int run_train(const std::vector<std::string>& args) {
        "checkpoint file (default MODEL.ckpt)")
       ("checkpoint-every", po::value(&o.checkpoint_minutes)->default_value(o.checkpoint_minutes)->value_name("MIN"),
        "minutes between checkpoints within an epoch (0 = at epoch ends only)")
+      ("checkpoint-every-batches", po::value(&o.checkpoint_batches)->default_value(o.checkpoint_batches)->value_name("N"),
+       "also checkpoint every N batches (0 = off)")
+      ("checkpoint-model", po::bool_switch(&o.checkpoint_model),
+       "with each checkpoint also write the model so far to MODEL (atomically), for use while training")
       ("resume", po::bool_switch(&o.resume), "continue from the checkpoint")
       ("max-memory", po::value(&o.max_memory)->value_name("SIZE"),
        "refuse to start if the estimate exceeds SIZE (e.g. 8G)");
@@ -349,6 +447,24 @@ int run_train(const std::vector<std::string>& args) {
   lsh_config.schedule.change_threshold = o.change_threshold;
   lsh_config.schedule.rebuild_every = o.rebuild_every;
   if (o.active_size == 0) throw UsageError("--active-size must be positive");
+
+  // A configuration that cannot fit is refused before the data is read, from the file's header
+  // (the data itself counted as nothing yet); the full estimate follows once it is read.
+  if (!o.resume && format == InputFormat::xc) {
+    if (const auto header = peek_xc_header(o.input)) {
+      nn::NetworkConfig early;
+      early.input_dim = static_cast<std::uint32_t>((*header)[1]);
+      early.hidden_dims = {o.hidden};
+      early.output_dim = static_cast<std::uint32_t>((*header)[2]);
+      OutputMode early_mode = mode;
+      if (early_mode == OutputMode::automatic) {
+        early_mode = early.output_dim >= kAutoLshLabels ? OutputMode::lsh : OutputMode::exact;
+      }
+      check_memory(estimate_memory(early, optimizer, precision, early_mode, lsh_config,
+                                   environment->threads(), (*header)[0], 0, 0),
+                   max_memory);
+    }
+  }
 
   // The model file's temporary is created now: an unwritable destination fails before training.
   auto writer = std::make_unique<model::ModelWriter>(o.output, model::kKindXc);
@@ -421,41 +537,37 @@ int run_train(const std::vector<std::string>& args) {
                        std::to_string(net_config.output_dim) + " labels, the data has " +
                        std::to_string(input_dim) + " and " + std::to_string(output_dim));
     }
+    // The random streams follow from the seed: a resumed run keeps the checkpoint's.
+    if (stored.has("train.seed")) {
+      const std::string text = stored.get_string("train.seed");
+      if (vm["seed"].defaulted()) {
+        common.seed = std::stoull(text);
+      } else if (text != std::to_string(common.seed)) {
+        throw UsageError("the checkpoint " + checkpoint_path + " was trained with --seed " + text +
+                         ", not " + std::to_string(common.seed));
+      }
+    }
     const ModelSettings settings = load_settings(stored);
     mode = settings.output_mode;
     lsh_config.tables = settings.lsh.tables;
+    // Rebuilds draw from the seed the run started with; the current functions come back with
+    // the rest of the selector's state below.
+    if (nn::has_lsh_state(stored)) lsh_config.tables.seed = nn::lsh_state_base_seed(stored);
   }
   net_config.check();
 
-  // Memory: parameters, optimizer state (gradients and two moments for Adam), the bf16 copy of
-  // the output layer, hash tables, and the engine's copy of the training data.
-  const double params = static_cast<double>(net_config.parameter_count()) * sizeof(float);
-  double estimate = params * (optimizer == nn::OptimizerKind::sgd ? 1.0 : 4.0);
-  if (precision == nn::Precision::bf16_weights) {
-    estimate += static_cast<double>(output_dim) * o.hidden * 2.0;
+  // Memory, now that the data's size is known (before the network and tables are allocated).
+  MemoryEstimate estimate = estimate_memory(
+      net_config, optimizer, precision, mode, lsh_config, environment->threads(),
+      static_cast<double>(train_data.rows()), static_cast<double>(train_data.feature_nnz()),
+      static_cast<double>(train_data.label_nnz()));
+  // --average-epochs keeps a running mean of the weights; --input-dropout a copy of the data.
+  if (average_epochs > 0) {
+    estimate.network += static_cast<double>(net_config.parameter_count()) * sizeof(float);
   }
-  if (mode == OutputMode::lsh) {
-    estimate += static_cast<double>(o.l) * output_dim * 2 * sizeof(std::uint32_t);
-  }
-  estimate += static_cast<double>(train_data.feature_nnz()) * 8 + train_data.label_nnz() * 4.0 +
-              train_data.rows() * 16.0;
-  if (average_epochs > 0) estimate += params;  // the running mean of the weights
-  if (o.input_dropout > 0) {                   // the epoch's copy of the training data
-    estimate += static_cast<double>(train_data.feature_nnz()) * 8 + train_data.label_nnz() * 4.0 +
-                train_data.rows() * 16.0;
-  }
-  const std::optional<std::uint64_t> available = available_memory();
-  if (max_memory && estimate > static_cast<double>(*max_memory)) {
-    throw ResourceError("this configuration needs about " + format_bytes(estimate) +
-                        ", more than --max-memory " + format_bytes(static_cast<double>(*max_memory)));
-  }
-  if (available && estimate > static_cast<double>(*available)) {
-    throw ResourceError("this configuration needs about " + format_bytes(estimate) + " but only " +
-                        format_bytes(static_cast<double>(*available)) + " of memory is available");
-  }
-  if (common.verbose) {
-    std::cerr << "estimated memory: " << format_bytes(estimate) << "\n";
-  }
+  if (o.input_dropout > 0) estimate.working += estimate.data;
+  check_memory(estimate, max_memory);
+  if (common.verbose) std::cerr << "estimated memory: " << estimate.text() << "\n";
 
   const std::vector<std::uint64_t> label_counts = [&] {
     std::vector<std::uint64_t> counts = train_data.label_counts();
@@ -502,6 +614,11 @@ int run_train(const std::vector<std::string>& args) {
   if (o.resume) {
     nn::load_network_weights(*resume_reader, network);
     nn::load_trainer_state(*resume_reader, trainer);
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      if (nn::has_lsh_state(resume_reader->config())) {
+        nn::load_lsh_state(*resume_reader, *lsh_selector);
+      }
+    }
     resume_reader.reset();
     if (!quiet) {
       std::cerr << "resuming from " << checkpoint_path << " at epoch " << trainer.epoch() + 1
@@ -532,8 +649,63 @@ int run_train(const std::vector<std::string>& args) {
   double paused_seconds = 0;  // evaluation and checkpoints, not training
   const Clock::time_point train_start = Clock::now();
   Clock::time_point last_checkpoint = train_start;
+  // Divergence: a checkpoint holds finite weights, but only the next batch shows whether they
+  // still give a finite loss; one that does not would diverge again on resume, whatever the
+  // learning rate. So each checkpoint write first keeps the one it replaces as CKPT.prev (a hard
+  // link: CKPT itself is never missing), and when the state of the newest checkpoint is the one
+  // that diverged, CKPT.prev is put back in its place and that one is named instead.
+  const std::string previous_path = checkpoint_path + ".prev";
+  bool have_checkpoint = o.resume;
+  std::uint64_t checkpoint_step = trainer.step();
+  auto keep_previous = [&] {
+    if (!have_checkpoint) return;
+    const std::string temporary = previous_path + ".tmp";
+    std::error_code ec;
+    std::filesystem::remove(temporary, ec);
+    std::filesystem::create_hard_link(checkpoint_path, temporary, ec);
+    if (!ec) std::filesystem::rename(temporary, previous_path, ec);
+    if (ec) std::filesystem::remove(previous_path, ec);  // no stale .prev: it must be older
+  };
+  auto divergence_message = [&](const std::string& what) {
+    std::string note;
+    if (have_checkpoint && checkpoint_step == trainer.step()) {
+      std::error_code ec;
+      std::filesystem::rename(checkpoint_path, checkpoint_path + ".diverged", ec);
+      if (!ec && std::filesystem::exists(previous_path)) {
+        std::filesystem::rename(previous_path, checkpoint_path, ec);
+        note = " (the checkpoint after batch " + std::to_string(checkpoint_step) +
+               " leads to the divergence: kept as " + checkpoint_path + ".diverged)";
+      }
+      have_checkpoint = !ec && std::filesystem::exists(checkpoint_path);
+    }
+    return what + "; " +
+           (have_checkpoint ? "the last good checkpoint is " + checkpoint_path + note +
+                                  " (resume from it with a lower --learning-rate)"
+                            : std::string("no good checkpoint was written"));
+  };
+  // Never store NaN or infinite weights as if all were well: the previous checkpoint stays.
+  // (Within training the message gets its checkpoint part where the DivergenceError is caught.)
+  auto require_finite = [&] {
+    if (!nn::network_is_finite(network)) {
+      throw DivergenceError("training diverged: the weights are not finite after batch " +
+                            std::to_string(trainer.step()));
+    }
+  };
+  auto write_model = [&](model::ModelWriter& w) {
+    model::ModelConfig config;
+    nn::store_network_config(network.config(), config);
+    store_settings(current_settings(), config);
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      nn::store_lsh_config(*lsh_selector, config);
+    }
+    w.add_config(config);
+    nn::add_network_sections(w, network);
+    nn::add_label_counts(w, label_counts);
+    w.commit();
+  };
   auto save_checkpoint = [&] {
     const Clock::time_point t0 = Clock::now();
+    require_finite();
     model::ModelWriter w(checkpoint_path, model::kKindCheckpoint);
     model::ModelConfig config;
     nn::store_network_config(network.config(), config);
@@ -541,12 +713,23 @@ int run_train(const std::vector<std::string>& args) {
     store_settings(current_settings(), config);
     if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
       nn::store_lsh_config(*lsh_selector, config);
+      nn::store_lsh_state(*lsh_selector, config);
     }
     w.add_config(config);
     nn::add_network_sections(w, network);
     nn::add_trainer_sections(w, trainer);
+    if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
+      nn::add_lsh_state_sections(w, *lsh_selector);
+    }
     nn::add_label_counts(w, label_counts);
+    keep_previous();
     w.commit();
+    have_checkpoint = true;
+    checkpoint_step = trainer.step();
+    if (o.checkpoint_model) {
+      model::ModelWriter snapshot(o.output, model::kKindXc);
+      write_model(snapshot);
+    }
     last_checkpoint = Clock::now();
     paused_seconds += seconds_between(t0, last_checkpoint);
   };
@@ -558,6 +741,14 @@ int run_train(const std::vector<std::string>& args) {
   if (average_epochs > 0) average.emplace(net_config);
 
   SparseDataset epoch_data;  // the training data with dropped features (--input-dropout)
+
+  // Fault injection for the tests (tests/cli/xc_divergence.sh): SLIDE_TEST_NAN_AFTER_BATCH=N
+  // puts a NaN into the output weights after batch N, as a diverging update would.
+  const std::uint64_t nan_after_batch = [] {
+    const char* text = std::getenv("SLIDE_TEST_NAN_AFTER_BATCH");
+    return text ? std::strtoull(text, nullptr, 10) : 0ull;
+  }();
+
   cli::ProgressMeter meter(stderr, "examples", quiet);
   const double total_examples = static_cast<double>(o.epochs) * static_cast<double>(train.size());
   const std::uint64_t first_epoch = trainer.epoch();
@@ -566,7 +757,9 @@ int run_train(const std::vector<std::string>& args) {
   const auto checkpoint_interval = std::chrono::duration<double>(o.checkpoint_minutes * 60.0);
   for (std::uint64_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
     if (o.input_dropout > 0) epoch_data = drop_features(train, o.input_dropout, common.seed, epoch);
-    const nn::TrainStats stats = trainer.train_epoch(o.input_dropout > 0 ? epoch_data : train, [&](const nn::TrainProgress& p) {
+    nn::TrainStats stats;
+    try {
+    stats = trainer.train_epoch(o.input_dropout > 0 ? epoch_data : train, [&](const nn::TrainProgress& p) {
       last_loss = p.loss;
       last_active = p.active;
       const Clock::time_point now = Clock::now();
@@ -574,12 +767,23 @@ int run_train(const std::vector<std::string>& args) {
         log << p.step << '\t' << fixed(seconds_between(train_start, now) - paused_seconds, 3) << '\t'
             << fixed(seconds_between(wall_start, now), 3) << '\t' << fixed(p.loss, 6) << "\t\t\t\t"
             << fixed(p.active, 1) << '\n';
+        log.flush();  // for whoever follows the log (a batch takes milliseconds at least)
       }
       const double done = static_cast<double>(epoch - first_epoch) * train.size() + p.examples_done;
       meter.update(done, total_examples - static_cast<double>(first_epoch) * train.size(),
                    {{"epoch", std::to_string(epoch + 1) + "/" + std::to_string(o.epochs)},
                     {"loss", fixed(p.loss, 4)},
                     {"active", fixed(p.active, 0)}});
+      // A NaN gradient reaches the bias of every row it reaches (the bias gradient is the
+      // row's delta): the biases are a cheap per-batch sentinel for weights gone NaN or infinite,
+      // on top of the finite-loss check of the trainer and the full check before every write.
+      if (nan_after_batch != 0 && p.step == nan_after_batch) {
+        network.output_weights().data()[0] = std::numeric_limits<float>::quiet_NaN();
+      }
+      if (!nn::biases_are_finite(network)) {
+        throw DivergenceError("training diverged: the weights are not finite after batch " +
+                              std::to_string(p.step));
+      }
       if (average && epoch >= average_first_epoch && p.step % o.average_every == 0) {
         average->add(network);
       }
@@ -588,11 +792,15 @@ int run_train(const std::vector<std::string>& args) {
         save_checkpoint();
         return false;
       }
-      if (o.checkpoint_minutes > 0 && now - last_checkpoint >= checkpoint_interval) {
+      if ((o.checkpoint_minutes > 0 && now - last_checkpoint >= checkpoint_interval) ||
+          (o.checkpoint_batches > 0 && p.step % o.checkpoint_batches == 0)) {
         save_checkpoint();
       }
       return true;
     });
+    } catch (const DivergenceError& e) {
+      throw DivergenceError(divergence_message(e.what()));
+    }
     if (signal_seen) {
       if (!quiet) std::cerr << "\n";
       if (log.is_open()) log.flush();
@@ -626,7 +834,14 @@ int run_train(const std::vector<std::string>& args) {
                    stats.mean_loss(), stats.mean_active(), eval_text.empty() ? "" : ", ",
                    eval_text.c_str());
     }
-    if (epoch + 1 < o.epochs) save_checkpoint();
+    if (epoch + 1 < o.epochs) {
+      save_checkpoint();
+      // A signal during the evaluation or the checkpoint: that checkpoint is the place to stop.
+      if (const int sig = cli::interrupt_signal()) {
+        throw InterruptedError(sig, "interrupted; checkpoint saved to " + checkpoint_path +
+                                        " (continue with --resume)");
+      }
+    }
   }
   meter.finish(total_examples - static_cast<double>(first_epoch) * train.size(),
                {{"epoch", std::to_string(o.epochs) + "/" + std::to_string(o.epochs)},
@@ -644,19 +859,16 @@ int run_train(const std::vector<std::string>& args) {
     }
   }
 
-  model::ModelConfig config;
-  nn::store_network_config(network.config(), config);
-  store_settings(current_settings(), config);
-  if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
-    nn::store_lsh_config(*lsh_selector, config);
+  try {
+    require_finite();
+  } catch (const DivergenceError& e) {
+    throw DivergenceError(divergence_message(e.what()));
   }
-  writer->add_config(config);
-  nn::add_network_sections(*writer, network);
-  nn::add_label_counts(*writer, label_counts);
-  writer->commit();
+  write_model(*writer);
   // The model supersedes the checkpoint.
   std::error_code ignored;
   std::filesystem::remove(checkpoint_path, ignored);
+  std::filesystem::remove(previous_path, ignored);
   if (!quiet) std::cerr << "model written to " << o.output << "\n";
   return cli::kExitOk;
 }

@@ -261,7 +261,33 @@ TEST(Trainer, ReportsProgressAndStopsWhenAsked) {
   });
   EXPECT_TRUE(partial.stopped);
   EXPECT_EQ(partial.examples, 30u);
+  // A stopped epoch is not counted: the next call continues it with the next batch.
+  EXPECT_EQ(trainer.epoch(), 1u);
+  EXPECT_EQ(trainer.epoch_position(), 30u);
+  EXPECT_EQ(trainer.counters().epoch_position, 30u);
+  const TrainStats rest = trainer.train_epoch(data);
+  EXPECT_FALSE(rest.stopped);
+  EXPECT_EQ(rest.examples, 65u);
   EXPECT_EQ(trainer.epoch(), 2u);
+  EXPECT_EQ(trainer.epoch_position(), 0u);
+}
+
+TEST(Trainer, RestoredEpochPositionMustBeABatchBoundary) {
+  testing::PlantedProblem problem;
+  problem.features = 100;
+  problem.labels = 50;
+  const SparseDataset data = problem.generate(0, 95);
+  Network net(small_config(100, 50));
+  ExactSelector selector(50);
+  TrainerConfig tc;
+  tc.batch_size = 10;
+  Trainer trainer(net, selector, tc);
+  trainer.restore_counters({.step = 1, .epoch = 0, .examples_seen = 15, .decay_examples = 95,
+                            .epoch_position = 15});
+  EXPECT_THROW(trainer.train_epoch(data), UsageError);
+  trainer.restore_counters({.step = 2, .epoch = 0, .examples_seen = 20, .decay_examples = 95,
+                            .epoch_position = 20});
+  EXPECT_EQ(trainer.train_epoch(data).examples, 75u);
 }
 
 TEST(Trainer, DivergenceIsReported) {

@@ -192,6 +192,75 @@ void LshTables::build_from_keys(const std::uint32_t* keys, std::size_t n_items) 
   }
 }
 
+LshTables::Contents LshTables::contents() const {
+  Contents c;
+  c.n_items = n_items_;
+  c.direct = direct_;
+  c.entries = {entries_.data(), entries_size_};
+  c.offsets = {offsets_.data(), offsets_.size()};
+  c.keys = keys_;
+  c.table_start = table_start_;
+  c.key_start = key_start_;
+  return c;
+}
+
+void LshTables::restore(const Contents& c, std::uint64_t seed, std::uint64_t generation) {
+  const std::uint32_t l = config_.l;
+  const std::uint64_t num_keys = config_.num_keys();
+  auto bad = [](const std::string& what) { throw UsageError("LSH: restored tables: " + what); };
+  if (c.n_items >= 0xffffffffULL) bad("too many items");
+  if (c.direct != (num_keys <= std::max<std::uint64_t>(c.n_items, 1U << 16)))
+    bad("layout does not match the configuration");
+  if (c.table_start.size() != std::size_t{l} + 1 || c.table_start[0] != 0 ||
+      c.table_start[l] != c.entries.size())
+    bad("table starts do not match the entries");
+  for (std::uint32_t t = 0; t < l; ++t)
+    if (c.table_start[t + 1] < c.table_start[t]) bad("table starts decrease");
+  for (std::uint32_t id : c.entries)
+    if (id >= c.n_items) bad("an id exceeds the number of items");
+  // Bucket offsets of one table: start at 0, never decrease, end at the table's size.
+  auto check_offsets = [&](const std::uint32_t* off, std::size_t count, std::size_t size) {
+    if (off[0] != 0 || off[count - 1] != size) bad("bucket offsets do not match a table");
+    for (std::size_t i = 1; i < count; ++i)
+      if (off[i] < off[i - 1]) bad("bucket offsets decrease");
+  };
+  if (c.direct) {
+    const std::size_t row = num_keys + 1;
+    if (!c.keys.empty() || !c.key_start.empty() || c.offsets.size() != std::size_t{l} * row)
+      bad("direct-indexed offsets of the wrong size");
+    for (std::uint32_t t = 0; t < l; ++t)
+      check_offsets(c.offsets.data() + t * row, row, c.table_start[t + 1] - c.table_start[t]);
+  } else {
+    if (c.key_start.size() != std::size_t{l} + 1 || c.key_start[0] != 0 ||
+        c.key_start[l] != c.keys.size() || c.offsets.size() != c.keys.size() + l)
+      bad("sorted keys and offsets of the wrong size");
+    for (std::uint32_t t = 0; t < l; ++t) {
+      if (c.key_start[t + 1] < c.key_start[t]) bad("key starts decrease");
+      for (std::size_t i = c.key_start[t]; i < c.key_start[t + 1]; ++i)
+        if (c.keys[i] >= num_keys || (i > c.key_start[t] && c.keys[i] <= c.keys[i - 1]))
+          bad("keys out of order or out of range");
+      check_offsets(c.offsets.data() + c.key_start[t] + t, c.key_start[t + 1] - c.key_start[t] + 1,
+                    c.table_start[t + 1] - c.table_start[t]);
+    }
+  }
+  LshConfig next = config_;
+  next.seed = seed;
+  functions_ = make_hash_functions(next, functions_->dim());
+  config_ = next;
+  generation_ = generation;
+  n_items_ = c.n_items;
+  direct_ = c.direct;
+  num_keys_ = num_keys;
+  entries_size_ = c.entries.size();
+  entries_ = HugeBuffer<std::uint32_t>(entries_size_);
+  std::copy(c.entries.begin(), c.entries.end(), entries_.data());
+  offsets_ = HugeBuffer<std::uint32_t>(c.offsets.size());
+  std::copy(c.offsets.begin(), c.offsets.end(), offsets_.data());
+  keys_.assign(c.keys.begin(), c.keys.end());
+  table_start_.assign(c.table_start.begin(), c.table_start.end());
+  key_start_.assign(c.key_start.begin(), c.key_start.end());
+}
+
 std::span<const std::uint32_t> LshTables::bucket(std::uint32_t table, std::uint32_t key) const {
   if (entries_size_ == 0 || key >= num_keys_) return {};
   const std::uint32_t* base = entries_.data() + table_start_[table];

@@ -52,6 +52,21 @@ class LshTables {
   // table t, each < config().num_keys(). (Tests, and callers that hash themselves.)
   void build_from_keys(const std::uint32_t* keys, std::size_t n_items);
 
+  // The built tables as flat arrays, borrowed (valid until the next build): checkpoints store
+  // them, so that a resumed run continues with the tables of the last rehash rather than tables
+  // rebuilt from the current weights.
+  struct Contents {
+    std::uint64_t n_items = 0;
+    bool direct = true;
+    std::span<const std::uint32_t> entries, offsets, keys;
+    std::span<const std::size_t> table_start, key_start;
+  };
+  Contents contents() const;
+  // Replaces the functions by those drawn from `seed` (config().seed becomes seed, generation()
+  // becomes `generation`) and the tables by a copy of `contents`, after checking that they are
+  // consistent with the configuration (UsageError otherwise: queries never read out of bounds).
+  void restore(const Contents& contents, std::uint64_t seed, std::uint64_t generation);
+
   // Keys of a query (keys_out[0..L)), with the current functions.
   void hash_dense(const float* x, std::uint32_t* keys_out) const {
     functions_->hash_dense(x, keys_out);

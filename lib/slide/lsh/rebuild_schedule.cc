@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "slide/core/error.h"
 #include "slide/lsh/random.h"
@@ -75,6 +76,15 @@ void ChangeMonitor::snapshot(const HashFunctions& functions, const float* rows,
   keys_.resize(sample_.size() * tables_);
   for (std::size_t i = 0; i < sample_.size(); ++i)
     functions.hash_dense(rows + std::size_t{sample_[i]} * row_stride, keys_.data() + i * tables_);
+}
+
+void ChangeMonitor::restore(std::span<const std::uint32_t> keys, std::uint32_t tables) {
+  if (keys.size() != sample_.size() * tables)
+    throw UsageError("change monitor: a snapshot of " + std::to_string(keys.size()) +
+                     " keys does not fit " + std::to_string(sample_.size()) + " rows x " +
+                     std::to_string(tables) + " tables");
+  keys_.assign(keys.begin(), keys.end());
+  tables_ = tables;
 }
 
 double ChangeMonitor::changed_fraction(const HashFunctions& functions, const float* rows,

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "slide/lsh/hash_functions.h"
@@ -54,6 +55,20 @@ class RebuildSchedule {
   std::uint64_t next_due() const { return next_; }
   std::uint64_t rehashes() const { return rehashes_; }
 
+  // Where the schedule stands (checkpoints): a schedule restored from state() decides exactly
+  // as the saved one would have.
+  struct State {
+    std::uint64_t next = 0;  // next_due()
+    double interval = 0;     // exponential: the current interval before rounding
+    std::uint64_t rehashes = 0;
+  };
+  State state() const { return {next_, interval_, rehashes_}; }
+  void restore(const State& state) {
+    next_ = state.next;
+    interval_ = state.interval;
+    rehashes_ = state.rehashes;
+  }
+
  private:
   RefreshAction refresh();
 
@@ -78,6 +93,11 @@ class ChangeMonitor {
                           std::size_t row_stride) const;
 
   const std::vector<std::uint32_t>& sample() const { return sample_; }
+  // The snapshot (sample x tables keys, empty before the first) and its number of tables, for
+  // checkpoints; restore() puts a saved snapshot back (UsageError if the size does not match).
+  const std::vector<std::uint32_t>& keys() const { return keys_; }
+  std::uint32_t tables() const { return tables_; }
+  void restore(std::span<const std::uint32_t> keys, std::uint32_t tables);
 
  private:
   std::vector<std::uint32_t> sample_;

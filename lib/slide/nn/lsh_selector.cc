@@ -1,5 +1,8 @@
 #include "slide/nn/lsh_selector.h"
 
+#include <string>
+
+#include "slide/core/error.h"
 #include "slide/core/random.h"
 #include "slide/nn/network.h"
 
@@ -61,7 +64,39 @@ void LshSelector::rehash(const Network& network) {
 void LshSelector::prepare(const Network& network) {
   const DenseMatrix<float>& w = network.output_weights();
   active_.set_rows(w.data(), w.stride(), hidden_dim_);
+  if (restored_) {
+    restored_ = false;
+    return;
+  }
   rehash(network);
+}
+
+LshSelectorState LshSelector::state() const {
+  return {rehashes_, rebuilds_, tables_.config().seed, tables_.generation(), schedule_.state()};
+}
+
+std::span<const std::uint32_t> LshSelector::monitor_keys() const {
+  if (!monitor_) return {};
+  return monitor_->keys();
+}
+
+void LshSelector::restore(const LshSelectorState& state, const lsh::LshTables::Contents& tables,
+                          std::span<const std::uint32_t> monitor_keys,
+                          std::uint32_t monitor_tables) {
+  if (tables.n_items != output_dim()) {
+    throw UsageError("LSH selector: saved tables hold " + std::to_string(tables.n_items) +
+                     " items, the output layer has " + std::to_string(output_dim()));
+  }
+  if (monitor_) {
+    monitor_->restore(monitor_keys, monitor_tables);
+  } else if (!monitor_keys.empty()) {
+    throw UsageError("LSH selector: a change-monitor snapshot without the on_change schedule");
+  }
+  tables_.restore(tables, state.seed, state.generation);
+  schedule_.restore(state.schedule);
+  rehashes_ = state.rehashes;
+  rebuilds_ = state.rebuilds;
+  restored_ = true;
 }
 
 void LshSelector::rebuild_with_seed(const Network& network, std::uint64_t seed) {

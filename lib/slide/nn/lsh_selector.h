@@ -24,6 +24,15 @@
 
 namespace slide::nn {
 
+// Where a selector stands between batches (checkpoints), besides its tables.
+struct LshSelectorState {
+  std::uint64_t rehashes = 0;
+  std::uint64_t rebuilds = 0;
+  std::uint64_t seed = 0;        // of the current hash functions
+  std::uint64_t generation = 0;  // LshTables::generation()
+  lsh::RebuildSchedule::State schedule{};
+};
+
 struct LshSelectorConfig {
   lsh::LshConfig tables{};                // family, K, L, bucket capacity, seed
   lsh::ActiveSetConfig active{};          // policy and budget
@@ -55,6 +64,18 @@ class LshSelector final : public NeuronSelector {
   // Rebuilds with the functions of `seed` (loading a model).
   void rebuild_with_seed(const Network& network, std::uint64_t seed);
 
+  // Checkpoints: the counters and schedule position; the tables' contents (tables().contents())
+  // and the change monitor's snapshot (monitor_keys(); empty unless on_change) go with them.
+  LshSelectorState state() const;
+  std::span<const std::uint32_t> monitor_keys() const;
+  std::uint32_t monitor_tables() const { return monitor_ ? monitor_->tables() : 0; }
+  // Puts a saved state back on a selector built with the saved configuration (the original
+  // seed): the tables as they were at the last refresh, not rehashed from the current weights,
+  // so that a resumed run selects exactly what the uninterrupted one would. The next prepare()
+  // keeps them. Throws UsageError when the parts do not fit the configuration.
+  void restore(const LshSelectorState& state, const lsh::LshTables::Contents& tables,
+               std::span<const std::uint32_t> monitor_keys, std::uint32_t monitor_tables);
+
  protected:
   void select_more(std::span<const float> hidden, Rng& rng, SelectorScratch& scratch,
                    std::vector<std::uint32_t>& out) const override;
@@ -70,6 +91,7 @@ class LshSelector final : public NeuronSelector {
   std::optional<lsh::ChangeMonitor> monitor_;
   std::uint64_t rehashes_ = 0;
   std::uint64_t rebuilds_ = 0;
+  bool restored_ = false;  // prepare() keeps restored tables
 };
 
 }  // namespace slide::nn

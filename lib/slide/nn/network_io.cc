@@ -1,5 +1,6 @@
 #include "slide/nn/network_io.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <string>
@@ -203,6 +204,45 @@ Network load_network(const model::ModelReader& reader) {
   return network;
 }
 
+namespace {
+// A float is NaN or infinite exactly when its exponent bits are all ones: the largest
+// magnitude bit pattern tells. (Integer max reductions vectorise; a float sum would not without
+// reassociation.)
+bool values_are_finite(const float* x, std::size_t n) {
+  std::uint32_t largest = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    largest = std::max(largest, bits & 0x7fffffffu);
+  }
+  return largest < 0x7f800000u;
+}
+
+bool tensor_is_finite(const TensorRef& t) {
+  if (t.cols == t.stride) return values_are_finite(t.data, t.rows * t.cols);
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    if (!values_are_finite(t.data + r * t.stride, t.cols)) return false;
+  }
+  return true;
+}
+}  // namespace
+
+bool biases_are_finite(const Network& network) {
+  auto& params = const_cast<ParameterBuffers&>(network.parameters());
+  for (const TensorRef& t : tensors(params)) {
+    if (t.tag[0] == 'B' && !tensor_is_finite(t)) return false;
+  }
+  return true;
+}
+
+bool network_is_finite(const Network& network) {
+  auto& params = const_cast<ParameterBuffers&>(network.parameters());
+  for (const TensorRef& t : tensors(params)) {
+    if (!tensor_is_finite(t)) return false;
+  }
+  return true;
+}
+
 void add_label_counts(model::ModelWriter& writer, std::span<const std::uint64_t> counts) {
   writer.add_copy(kLabelCountsTag, std::as_bytes(counts));
 }
@@ -293,12 +333,105 @@ LshSelectorConfig load_lsh_config(const model::ModelConfig& config) {
   return c;
 }
 
+namespace {
+
+constexpr model::Tag kTableEntriesTag("LTEN");
+constexpr model::Tag kTableOffsetsTag("LTOF");
+constexpr model::Tag kTableKeysTag("LTKY");
+constexpr model::Tag kTableStartsTag("LTTS");
+constexpr model::Tag kKeyStartsTag("LTKS");
+constexpr model::Tag kMonitorKeysTag("LCMK");
+
+std::uint64_t get_u64(const model::ModelConfig& config, const std::string& key) {
+  try {
+    std::size_t used = 0;
+    const std::string text = config.get_string(key);
+    const std::uint64_t v = std::stoull(text, &used);
+    if (used != text.size() || text[0] == '-') throw std::invalid_argument(text);
+    return v;
+  } catch (const std::logic_error&) {
+    throw FormatError(config.source(), "key " + key + ": expected an unsigned integer");
+  }
+}
+
+template <class T>
+std::span<const T> optional_section(const model::ModelReader& reader, model::Tag tag) {
+  if (!reader.has(tag)) return {};
+  return reader.section_as<T>(tag);
+}
+
+}  // namespace
+
+void store_lsh_state(const LshSelector& selector, model::ModelConfig& out) {
+  const LshSelectorState s = selector.state();
+  const lsh::LshTables::Contents c = selector.tables().contents();
+  out.set_string("lsh.state.base_seed", std::to_string(selector.config().tables.seed));
+  out.set_string("lsh.state.seed", std::to_string(s.seed));
+  out.set_string("lsh.state.generation", std::to_string(s.generation));
+  out.set_string("lsh.state.rehashes", std::to_string(s.rehashes));
+  out.set_string("lsh.state.rebuilds", std::to_string(s.rebuilds));
+  out.set_string("lsh.state.next", std::to_string(s.schedule.next));
+  out.set_double("lsh.state.interval", s.schedule.interval);  // shortest round-trip text
+  out.set_string("lsh.state.schedule_rehashes", std::to_string(s.schedule.rehashes));
+  out.set_string("lsh.state.n_items", std::to_string(c.n_items));
+  out.set_bool("lsh.state.direct", c.direct);
+  out.set_int("lsh.state.monitor_tables", selector.monitor_tables());
+}
+
+void add_lsh_state_sections(model::ModelWriter& writer, const LshSelector& selector) {
+  const lsh::LshTables::Contents c = selector.tables().contents();
+  static_assert(sizeof(std::size_t) == sizeof(std::uint64_t));
+  auto add = [&](model::Tag tag, auto values) {
+    if (!values.empty()) writer.add_array(tag, values);
+  };
+  add(kTableEntriesTag, c.entries);
+  add(kTableOffsetsTag, c.offsets);
+  add(kTableKeysTag, c.keys);
+  add(kTableStartsTag, c.table_start);
+  add(kKeyStartsTag, c.key_start);
+  add(kMonitorKeysTag, selector.monitor_keys());
+}
+
+bool has_lsh_state(const model::ModelConfig& config) { return config.has("lsh.state.seed"); }
+
+std::uint64_t lsh_state_base_seed(const model::ModelConfig& config) {
+  return get_u64(config, "lsh.state.base_seed");
+}
+
+void load_lsh_state(const model::ModelReader& reader, LshSelector& selector) {
+  const model::ModelConfig config = reader.config();
+  LshSelectorState s;
+  s.seed = get_u64(config, "lsh.state.seed");
+  s.generation = get_u64(config, "lsh.state.generation");
+  s.rehashes = get_u64(config, "lsh.state.rehashes");
+  s.rebuilds = get_u64(config, "lsh.state.rebuilds");
+  s.schedule.next = get_u64(config, "lsh.state.next");
+  s.schedule.interval = config.get_double("lsh.state.interval");
+  s.schedule.rehashes = get_u64(config, "lsh.state.schedule_rehashes");
+  lsh::LshTables::Contents c;
+  c.n_items = get_u64(config, "lsh.state.n_items");
+  c.direct = config.get_bool("lsh.state.direct");
+  c.entries = optional_section<std::uint32_t>(reader, kTableEntriesTag);
+  c.offsets = optional_section<std::uint32_t>(reader, kTableOffsetsTag);
+  c.keys = optional_section<std::uint32_t>(reader, kTableKeysTag);
+  c.table_start = optional_section<std::size_t>(reader, kTableStartsTag);
+  c.key_start = optional_section<std::size_t>(reader, kKeyStartsTag);
+  const std::uint32_t monitor_tables = get_u32(config, "lsh.state.monitor_tables");
+  try {
+    selector.restore(s, c, optional_section<std::uint32_t>(reader, kMonitorKeysTag),
+                     monitor_tables);
+  } catch (const UsageError& e) {
+    throw FormatError(reader.path(), e.what());
+  }
+}
+
 void store_trainer_state(const Trainer& trainer, model::ModelConfig& out) {
   const TrainerCounters c = trainer.counters();
   out.set_string("train.step", std::to_string(c.step));
   out.set_string("train.epoch", std::to_string(c.epoch));
   out.set_string("train.examples_seen", std::to_string(c.examples_seen));
   out.set_string("train.decay_examples", std::to_string(c.decay_examples));
+  out.set_string("train.epoch_position", std::to_string(c.epoch_position));
   out.set_string("train.optimizer", optimizer_name(trainer.config().optimizer));
   out.set_string("train.seed", std::to_string(trainer.config().seed));
 }
@@ -333,6 +466,8 @@ void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
   c.epoch = number("train.epoch");
   c.examples_seen = number("train.examples_seen");
   c.decay_examples = number("train.decay_examples");
+  // Absent in checkpoints written before mid-epoch resumption: those resumed at the epoch start.
+  if (config.has("train.epoch_position")) c.epoch_position = number("train.epoch_position");
   if (AdamState* adam = trainer.adam_state()) {
     const auto m = tensors(adam->moments1());
     const auto v = tensors(adam->moments2());

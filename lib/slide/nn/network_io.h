@@ -8,7 +8,7 @@
 // net.output_dim, net.activation (relu|identity), net.hidden_bias, net.output_bias, net.seed,
 // net.hidden_init and net.output_init ("normal:0.01", "uniform:0.5", "zeros:0").
 // Checkpoints add train.step, train.epoch, train.examples_seen, train.decay_examples,
-// train.optimizer (sgd|lazy_adam|dense_adam), train.seed.
+// train.epoch_position, train.optimizer (sgd|lazy_adam|dense_adam), train.seed.
 //
 // Sections, each an array of float32 rows without padding (rows x cols, row-major):
 //   "WIN "  input-layer weights [input_dim x h0]      "BIN "  its bias [h0] (if any)
@@ -50,6 +50,13 @@ Network load_network(const model::ModelReader& reader);
 // shapes differ).
 void load_network_weights(const model::ModelReader& reader, Network& network);
 
+// Whether every weight and bias is finite (no NaN, no infinity): checked before a model or
+// checkpoint is written, so that a diverged run never stores a NaN model.
+bool network_is_finite(const Network& network);
+// The same check on the biases only (output_dim + hidden widths floats: cheap enough for every
+// batch). True when the network has no biases.
+bool biases_are_finite(const Network& network);
+
 // Label counts (a copy is stored).
 void add_label_counts(model::ModelWriter& writer, std::span<const std::uint64_t> counts);
 // Empty when the file has no label counts.
@@ -59,10 +66,27 @@ std::vector<std::uint64_t> load_label_counts(const model::ModelReader& reader);
 // projection, density, policy, beta, min_active, min_hits, schedule and its parameters) with
 // lsh.seed = the seed of the *current* hash functions, so that a selector built from
 // load_lsh_config() and prepare()d on the loaded network has the same tables as at save time.
-// (The rebuild schedule's position is not restored: a resumed run restarts its schedule.)
+// (A model stores no schedule position; a checkpoint adds it with the functions below.)
 void store_lsh_config(const LshSelector& selector, model::ModelConfig& out);
 // Throws FormatError for a missing or malformed key.
 LshSelectorConfig load_lsh_config(const model::ModelConfig& config);
+
+// Checkpoint: where the LSH selector stands, so that a resumed run rehashes and rebuilds on the
+// uninterrupted run's schedule with the same tables. Keys lsh.state.base_seed (the seed the
+// selector was built with, from which rebuilds draw), lsh.state.seed and .generation (current
+// functions), .rehashes, .rebuilds, .next, .interval, .schedule_rehashes, .n_items, .direct,
+// .monitor_tables; sections "LTEN" (table entries, u32), "LTOF" (bucket offsets, u32), "LTKY"
+// (sorted non-empty keys, u32), "LTTS"/"LTKS" (table and key starts, u64), "LCMK" (change-monitor
+// snapshot, u32), each absent when empty. The arrays are borrowed until commit.
+void store_lsh_state(const LshSelector& selector, model::ModelConfig& out);
+void add_lsh_state_sections(model::ModelWriter& writer, const LshSelector& selector);
+// Whether the file holds a selector state (checkpoints written before it did not).
+bool has_lsh_state(const model::ModelConfig& config);
+// The seed to build the selector with before load_lsh_state().
+std::uint64_t lsh_state_base_seed(const model::ModelConfig& config);
+// Restores the state into a selector built with the checkpoint's configuration and base seed.
+// Throws FormatError naming the file for a missing, malformed or inconsistent part.
+void load_lsh_state(const model::ModelReader& reader, LshSelector& selector);
 
 // Checkpoint: the trainer's counters (train.* keys) and, for Adam, both moments (borrowed
 // until commit). Use with add_network_sections for the weights.

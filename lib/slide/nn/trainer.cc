@@ -107,6 +107,7 @@ void Trainer::restore_counters(const TrainerCounters& counters) {
   epoch_ = counters.epoch;
   examples_seen_ = counters.examples_seen;
   decay_examples_ = counters.decay_examples;
+  epoch_position_ = counters.epoch_position;
 }
 
 TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::uint64_t> rows) {
@@ -280,13 +281,20 @@ TrainStats Trainer::train_epoch(const SparseDataset& data, const ProgressCallbac
   std::iota(order_.begin(), order_.end(), std::uint64_t{0});
   if (config_.shuffle) Rng(config_.seed, kShuffleStream, epoch_).shuffle(order_.data(), n);
 
+  if (epoch_position_ > n || (epoch_position_ % config_.batch_size != 0 && epoch_position_ != n)) {
+    throw UsageError("cannot continue epoch " + std::to_string(epoch_ + 1) + " after " +
+                     std::to_string(epoch_position_) + " of " + std::to_string(n) +
+                     " examples with batches of " + std::to_string(config_.batch_size) +
+                     " (the checkpoint was taken with another batch size or other data)");
+  }
   TrainStats total;
-  for (std::size_t begin = 0; begin < n; begin += config_.batch_size) {
+  for (std::size_t begin = epoch_position_; begin < n; begin += config_.batch_size) {
     const std::size_t count = std::min(config_.batch_size, n - begin);
     const float lr = current_learning_rate();
     const TrainStats batch =
         train_batch(data, std::span<const std::uint64_t>(order_.data() + begin, count));
     total.add(batch);
+    epoch_position_ = begin + count;
     if (progress) {
       TrainProgress p;
       p.epoch = epoch_;
@@ -302,7 +310,9 @@ TrainStats Trainer::train_epoch(const SparseDataset& data, const ProgressCallbac
       }
     }
   }
+  if (total.stopped && epoch_position_ < n) return total;
   ++epoch_;
+  epoch_position_ = 0;
   return total;
 }
 

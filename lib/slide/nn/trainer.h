@@ -74,6 +74,9 @@ struct TrainerCounters {
   std::uint64_t epoch = 0;           // epochs started and finished
   std::uint64_t examples_seen = 0;   // examples trained on (drives the SGD decay)
   std::uint64_t decay_examples = 0;  // the SGD decay horizon (0: not fixed yet)
+  // Examples of epoch `epoch` already trained (a multiple of the batch size, or the epoch's
+  // size): a checkpoint taken within an epoch resumes with the next batch of the same order.
+  std::uint64_t epoch_position = 0;
 };
 
 struct TrainStats {
@@ -99,8 +102,11 @@ class Trainer {
   // moments: three times the parameters) for the Adam optimizers.
   Trainer(Network& network, NeuronSelector& selector, TrainerConfig config);
 
-  // One pass over `data` in batches. Throws UsageError when the data does not fit the network,
-  // DivergenceError when a batch loss is not finite.
+  // One pass over `data` in batches, from epoch_position() (0 unless restored from a checkpoint
+  // taken within an epoch, or the last call was stopped by its callback). A stopped epoch is not
+  // counted: the next call continues it. Throws UsageError when the data does not fit the
+  // network or the position is not a batch boundary, DivergenceError when a batch loss is not
+  // finite.
   TrainStats train_epoch(const SparseDataset& data, const ProgressCallback& progress = {});
   // One optimizer step over the given rows of `data` (for callers that stream their own
   // examples, e.g. word2vec). Does not validate dimensions (train_epoch does).
@@ -110,10 +116,11 @@ class Trainer {
   float current_learning_rate() const;
   std::uint64_t step() const { return step_; }
   std::uint64_t epoch() const { return epoch_; }
+  std::uint64_t epoch_position() const { return epoch_position_; }
   std::uint64_t examples_seen() const { return examples_seen_; }
   // For checkpoints.
   TrainerCounters counters() const {
-    return {step_, epoch_, examples_seen_, decay_examples_};
+    return {step_, epoch_, examples_seen_, decay_examples_, epoch_position_};
   }
   void restore_counters(const TrainerCounters& counters);
   const TrainerConfig& config() const { return config_; }
@@ -145,6 +152,7 @@ class Trainer {
   std::uint64_t epoch_ = 0;
   std::uint64_t examples_seen_ = 0;
   std::uint64_t decay_examples_ = 0;
+  std::uint64_t epoch_position_ = 0;
   bool prepared_ = false;
 };
 
