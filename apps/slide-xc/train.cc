@@ -611,6 +611,10 @@ int run_train(const std::vector<std::string>& args) {
   trainer_config.seed = common.seed;
   trainer_config.check();
   nn::Trainer trainer(network, *selector, trainer_config);
+  // Snapshots of the weights from average_first_epoch on; checkpoints carry the mean so far.
+  std::optional<nn::WeightAverage> average;
+  const std::uint64_t average_first_epoch = o.epochs - average_epochs;
+  if (average_epochs > 0) average.emplace(net_config);
   if (o.resume) {
     nn::load_network_weights(*resume_reader, network);
     nn::load_trainer_state(*resume_reader, trainer);
@@ -619,6 +623,7 @@ int run_train(const std::vector<std::string>& args) {
         nn::load_lsh_state(*resume_reader, *lsh_selector);
       }
     }
+    if (average) nn::load_average_state(*resume_reader, *average);
     resume_reader.reset();
     if (!quiet) {
       std::cerr << "resuming from " << checkpoint_path << " at epoch " << trainer.epoch() + 1
@@ -715,9 +720,11 @@ int run_train(const std::vector<std::string>& args) {
       nn::store_lsh_config(*lsh_selector, config);
       nn::store_lsh_state(*lsh_selector, config);
     }
+    if (average) nn::store_average_state(*average, config);
     w.add_config(config);
     nn::add_network_sections(w, network);
     nn::add_trainer_sections(w, trainer);
+    if (average) nn::add_average_sections(w, *average);
     if (auto* lsh_selector = dynamic_cast<nn::LshSelector*>(selector.get())) {
       nn::add_lsh_state_sections(w, *lsh_selector);
     }
@@ -733,12 +740,6 @@ int run_train(const std::vector<std::string>& args) {
     last_checkpoint = Clock::now();
     paused_seconds += seconds_between(t0, last_checkpoint);
   };
-
-  // Snapshots of the weights from average_first_epoch on (lost on an interruption: a resumed
-  // run averages the snapshots it takes itself).
-  std::optional<nn::WeightAverage> average;
-  const std::uint64_t average_first_epoch = o.epochs - average_epochs;
-  if (average_epochs > 0) average.emplace(net_config);
 
   SparseDataset epoch_data;  // the training data with dropped features (--input-dropout)
 

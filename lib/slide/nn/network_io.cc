@@ -479,4 +479,31 @@ void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
   trainer.restore_counters(c);
 }
 
+void store_average_state(const WeightAverage& average, model::ModelConfig& out) {
+  out.set_string("train.average_count", std::to_string(average.count()));
+}
+void add_average_sections(model::ModelWriter& writer, const WeightAverage& average) {
+  // The writer only reads; tensors() takes non-const buffers for the loaders' sake.
+  const auto mean = tensors(const_cast<ParameterBuffers&>(average.mean()));
+  for (std::size_t i = 0; i < mean.size(); ++i) {
+    add_tensor(writer, model::Tag::from_string(moment_tag('W', i)), mean[i]);
+  }
+}
+bool load_average_state(const model::ModelReader& reader, WeightAverage& average) {
+  const model::ModelConfig config = reader.config();
+  if (!config.has("train.average_count")) return false;
+  std::uint64_t count = 0;
+  try {
+    count = std::stoull(config.get_string("train.average_count"));
+  } catch (const std::logic_error&) {
+    throw FormatError(reader.path(), "key train.average_count: expected an unsigned integer");
+  }
+  const auto mean = tensors(average.mean());
+  for (std::size_t i = 0; i < mean.size(); ++i) {
+    read_tensor(reader, model::Tag::from_string(moment_tag('W', i)), mean[i]);
+  }
+  average.restore_count(count);
+  return true;
+}
+
 }  // namespace slide::nn

@@ -29,6 +29,7 @@
 #include "slide/nn/lsh_selector.h"
 #include "slide/nn/network.h"
 #include "slide/nn/trainer.h"
+#include "slide/nn/weight_average.h"
 
 namespace slide::nn {
 
@@ -95,5 +96,13 @@ void add_trainer_sections(model::ModelWriter& writer, Trainer& trainer);
 // Restores counters and moments into a trainer built with the same network shape and
 // optimizer. Throws FormatError on a mismatch (other optimizer, missing moments, sizes).
 void load_trainer_state(const model::ModelReader& reader, Trainer& trainer);
+
+// Checkpoint: the running mean of the weights (--average-epochs): the snapshot count in
+// train.average_count, the mean in sections AW00, AW01, ...
+void store_average_state(const WeightAverage& average, model::ModelConfig& out);
+void add_average_sections(model::ModelWriter& writer, const WeightAverage& average);
+// Restores a mean saved by the two above into `average` (built for the same network shape);
+// false, and `average` untouched, when the checkpoint holds none.
+bool load_average_state(const model::ModelReader& reader, WeightAverage& average);
 
 }  // namespace slide::nn

@@ -29,6 +29,12 @@ class WeightAverage {
   // Throws UsageError with no snapshot or another shape.
   void store_into(Network& network) const;
 
+  // For checkpoints: the mean so far and the number of snapshots in it, so that a resumed run
+  // averages the same snapshots as an uninterrupted one.
+  ParameterBuffers& mean() { return mean_; }
+  const ParameterBuffers& mean() const { return mean_; }
+  void restore_count(std::uint64_t count) { count_ = count; }
+
  private:
   ParameterBuffers mean_;
   std::uint64_t count_ = 0;
