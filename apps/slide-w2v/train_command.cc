@@ -15,6 +15,7 @@
 
 #include "common/cli_common.h"
 #include "common/exit_codes.h"
+#include "common/memory_size.h"
 #include "common/progress_meter.h"
 #include "slide-w2v/commands.h"
 #include "slide/core/error.h"
@@ -46,57 +47,6 @@ std::vector<std::string> translate_word2vec_flags(std::vector<std::string> args)
 }
 
 namespace {
-
-// "800M", "16G", "1.5T", "4096": bytes.
-std::uint64_t parse_size(const std::string& text) {
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  double scale = 1;
-  if (used != 0 && used + 1 == text.size()) {
-    switch (text[used]) {
-      case 'K': case 'k': scale = 1024.0; break;
-      case 'M': case 'm': scale = 1024.0 * 1024; break;
-      case 'G': case 'g': scale = 1024.0 * 1024 * 1024; break;
-      case 'T': case 't': scale = 1024.0 * 1024 * 1024 * 1024; break;
-      default: used = 0;
-    }
-  } else if (used != text.size()) {
-    used = 0;
-  }
-  if (used == 0 || !(value > 0) || value * scale > 1e19) {
-    throw UsageError("bad --max-memory '" + text + "' (expected e.g. 800M, 16G)");
-  }
-  return static_cast<std::uint64_t>(value * scale);
-}
-
-// MemAvailable of /proc/meminfo, 0 where unknown.
-std::uint64_t available_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key, unit;
-  std::uint64_t kib = 0;
-  while (in >> key >> kib) {
-    std::getline(in, unit);
-    if (key == "MemAvailable:") return kib * 1024;
-  }
-  return 0;
-}
-
-std::string bytes_text(double bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 4) {
-    bytes /= 1024;
-    ++u;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, u == 0 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
-  return text;
-}
 
 std::string format_fixed(double value, int decimals) {
   char buffer[64];
@@ -317,13 +267,14 @@ int train_command(std::vector<std::string> args) {
   {
     const double estimate = w2v::estimate_training_memory(vocabulary.size(), t,
                                                           std::size_t(environment->threads()));
-    if (!max_memory.empty() && estimate > double(parse_size(max_memory))) {
-      throw ResourceError("training needs about " + bytes_text(estimate) + ", more than --max-memory " +
+    if (!max_memory.empty() && estimate > double(cli::parse_memory_size(max_memory))) {
+      throw ResourceError("training needs about " + cli::format_bytes(estimate) + ", more than --max-memory " +
                           max_memory);
     }
-    if (const std::uint64_t available = available_bytes(); available && estimate > double(available)) {
-      throw ResourceError("training needs about " + bytes_text(estimate) +
-                          ", more than the available memory (" + bytes_text(double(available)) + ")");
+    if (const std::optional<std::uint64_t> available = cli::available_memory();
+        available && estimate > double(*available)) {
+      throw ResourceError("training needs about " + cli::format_bytes(estimate) +
+                          ", more than the available memory (" + cli::format_bytes(double(*available)) + ")");
     }
   }
 

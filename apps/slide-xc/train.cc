@@ -18,6 +18,7 @@
 
 #include "common/cli_common.h"
 #include "common/exit_codes.h"
+#include "common/memory_size.h"
 #include "common/progress_meter.h"
 #include "slide-xc/commands.h"
 #include "slide-xc/data_io.h"
@@ -228,10 +229,10 @@ struct MemoryEstimate {
     return std::max(network + optimizer + tables + data + working, 2 * data + working);
   }
   std::string text() const {
-    return "about " + format_bytes(total()) + " (network " + format_bytes(network) +
-           ", optimizer state " + format_bytes(optimizer) + ", hash tables " +
-           format_bytes(tables) + ", data " + format_bytes(data) + ", working memory " +
-           format_bytes(working) + ")";
+    return "about " + cli::format_bytes(total()) + " (network " + cli::format_bytes(network) +
+           ", optimizer state " + cli::format_bytes(optimizer) + ", hash tables " +
+           cli::format_bytes(tables) + ", data " + cli::format_bytes(data) + ", working memory " +
+           cli::format_bytes(working) + ")";
   }
 };
 
@@ -269,12 +270,12 @@ MemoryEstimate estimate_memory(const nn::NetworkConfig& net, nn::OptimizerKind o
 void check_memory(const MemoryEstimate& estimate, std::optional<std::uint64_t> max_memory) {
   if (max_memory && estimate.total() > static_cast<double>(*max_memory)) {
     throw ResourceError("this configuration needs " + estimate.text() + ", more than --max-memory " +
-                        format_bytes(static_cast<double>(*max_memory)));
+                        cli::format_bytes(static_cast<double>(*max_memory)));
   }
-  const std::optional<std::uint64_t> available = available_memory();
+  const std::optional<std::uint64_t> available = cli::available_memory();
   if (available && estimate.total() > static_cast<double>(*available)) {
     throw ResourceError("this configuration needs " + estimate.text() + " but only " +
-                        format_bytes(static_cast<double>(*available)) +
+                        cli::format_bytes(static_cast<double>(*available)) +
                         " of memory is available");
   }
 }
@@ -424,7 +425,7 @@ int run_train(const std::vector<std::string>& args) {
   const nn::Precision precision = parse_precision(o.precision);
   OutputMode mode = parse_output_mode(o.output_mode);
   std::optional<std::uint64_t> max_memory;
-  if (!o.max_memory.empty()) max_memory = parse_memory_size(o.max_memory);
+  if (!o.max_memory.empty()) max_memory = cli::parse_memory_size(o.max_memory);
   const std::string checkpoint_path = o.checkpoint.empty() ? o.output + ".ckpt" : o.checkpoint;
 
   nn::LshSelectorConfig lsh_config;

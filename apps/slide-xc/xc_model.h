@@ -54,12 +54,5 @@ struct LoadedModel {
 // Opens an xc model or an xc checkpoint. FormatError (exit 65) for anything else.
 LoadedModel load_model(const std::string& path);
 
-// Parses "800M", "16G", "1.5T", "123456" (bytes). UsageError otherwise.
-std::uint64_t parse_memory_size(const std::string& text);
-// /proc/meminfo MemAvailable in bytes, capped by the control group's memory limit where one is
-// set (cgroup v2 memory.max or v1 memory.limit_in_bytes); nullopt where unknown.
-std::optional<std::uint64_t> available_memory();
-// "1.23 GiB".
-std::string format_bytes(double bytes);
 
 }  // namespace slide::xc_app
