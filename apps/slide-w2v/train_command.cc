@@ -5,6 +5,7 @@
 #include <array>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <filesystem>
 #include <csignal>
 #include <fstream>
 #include <optional>
@@ -319,6 +320,11 @@ int train_command(std::vector<std::string> args) {
   w2v::write_vectors(vocabulary.words(), vectors.input.data(), vectors.dim, vectors.stride, format,
                      text::output_sink(*out));
   out->commit();
+  // The vectors supersede the checkpoint of this run (as slide-xc's model does its checkpoint).
+  if (!checkpoint_path.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(checkpoint_path, ignored);
+  }
   return int(kExitOk);
 }
 
