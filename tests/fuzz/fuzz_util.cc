@@ -9,8 +9,11 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "slide/model/crc32c.h"
+#include "slide/model/model_file.h"
 
 namespace slide::fuzz {
 
@@ -101,6 +104,38 @@ void repair_model_checksums(std::string& image) {
   }
   const std::size_t table_end = 32 + 32 * static_cast<std::size_t>(n);
   store<std::uint32_t>(image, table_end, model::crc32c(image.data(), table_end));
+}
+
+std::string build_model_image(std::uint32_t kind, std::string_view spec) {
+  constexpr std::string_view kMarker("\0SEC", 4);
+  std::vector<std::pair<std::uint32_t, std::string_view>> sections;
+  while (!spec.empty() && sections.size() < 64) {
+    const std::size_t end = spec.find(kMarker);
+    std::string_view piece = spec.substr(0, end);
+    spec = end == std::string_view::npos ? std::string_view{} : spec.substr(end + kMarker.size());
+    if (piece.size() < 4) continue;
+    std::uint32_t tag;
+    std::memcpy(&tag, piece.data(), 4);
+    sections.emplace_back(tag, piece.substr(4));
+  }
+  const std::size_t table_end = 32 + 32 * sections.size();
+  std::string image(table_end + 8, '\0');
+  std::memcpy(image.data(), model::kMagic, 8);
+  store<std::uint32_t>(image, 8, model::kFormatVersion);
+  store<std::uint32_t>(image, 12, model::kByteOrderMark);
+  store<std::uint32_t>(image, 16, kind);
+  store<std::uint32_t>(image, 20, static_cast<std::uint32_t>(sections.size()));
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    image.resize((image.size() + model::kPayloadAlignment - 1) / model::kPayloadAlignment *
+                 model::kPayloadAlignment, '\0');
+    const std::size_t entry = 32 + 32 * i;
+    store<std::uint32_t>(image, entry, sections[i].first);
+    store<std::uint64_t>(image, entry + 8, image.size());
+    store<std::uint64_t>(image, entry + 16, sections[i].second.size());
+    image.append(sections[i].second);
+  }
+  repair_model_checksums(image);
+  return image;
 }
 
 }  // namespace slide::fuzz

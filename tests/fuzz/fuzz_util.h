@@ -78,4 +78,10 @@ MemFile& mem_file(int slot);
 // checksums. Leaves images too short to have a table alone.
 void repair_model_checksums(std::string& image);
 
+// Builds a valid model file image (slide/model/model_file.h, version 1, correct CRCs) of `kind`
+// from `spec`: sections separated by the marker "\0SEC", each a 4-byte tag followed by its
+// payload. Lets the fuzzer change the CONFIG text and the payload sizes freely (an inserted byte
+// in a real image breaks every offset after it).
+std::string build_model_image(std::uint32_t kind, std::string_view spec);
+
 }  // namespace slide::fuzz

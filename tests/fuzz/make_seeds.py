@@ -100,6 +100,16 @@ def vectors():
     write("vectors", "w2v.txt.zst", b"\x04\x00" + zstd_bytes(text))
 
 
+def sections(image):
+    """The sections of a model image in build_model_image's form (tests/fuzz/fuzz_util.h)."""
+    count = struct.unpack_from("<I", image, 20)[0]
+    pieces = []
+    for i in range(count):
+        tag, _, offset, size = struct.unpack_from("<IIQQ", image, 32 + 32 * i)
+        pieces.append(struct.pack("<I", tag) + image[offset:offset + size])
+    return b"\0SEC".join(pieces)
+
+
 def model(slide_xc):
     tmp = tempfile.mkdtemp()
     try:
@@ -122,6 +132,7 @@ def model(slide_xc):
                     with open(path, "rb") as f:
                         image = f.read()
                     write("model", tag + ".slide", b"\x01" + image)
+                    write("model", tag + ".sections", b"\x08" + bytes([image[16]]) + sections(image))
                     if name == "exact":
                         write("model", tag + "-raw-read.slide", b"\x02" + image)
     finally:

@@ -8,6 +8,9 @@
 //   bit 0: repair the checksums first (file_size, section CRCs, header CRC), so that mutations of
 //          the table and payloads reach the parsers behind the CRCs. Seeds set it.
 //   bit 1: Access::kRead instead of mmap; bit 2: Verify::kLazy.
+//   bit 3: the rest is not an image but byte 1 = kind, then sections in build_model_image's form
+//          (fuzz_util.h), from which a valid container is built: this reaches the CONFIG and
+//          network parsers with any text and section sizes.
 // Every outcome other than success or a slide::Error (FormatError, ...) is a finding, including
 // std::bad_alloc: a small file must not make the loader allocate what its header claims.
 
@@ -29,8 +32,14 @@ namespace slide::fuzz {
 int model_one_input(const std::uint8_t* data, std::size_t size) {
   Bytes in(data, size);
   const std::uint8_t flags = in.take();
-  std::string image(in.rest());
-  if (flags & 1) repair_model_checksums(image);
+  std::string image;
+  if (flags & 8) {
+    const std::uint8_t kind = in.take();
+    image = build_model_image(kind, in.rest());
+  } else {
+    image = std::string(in.rest());
+    if (flags & 1) repair_model_checksums(image);
+  }
   const std::string& path = mem_file(1).write(image);
   try {
     model::ReadOptions options;
