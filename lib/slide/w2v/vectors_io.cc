@@ -81,10 +81,12 @@ void reserve_rows(WordVectors& v, std::size_t rows, std::size_t dim, const std::
     throw DataError(name, 1, "a header with a vector count and dimension that fit in memory");
   }
   // Reserve up to 256 MiB from the header's word: a corrupt header must not allocate terabytes
-  // (under ASan that aborts), and bigger files grow geometrically from there.
-  const std::size_t cap = (std::size_t{256} << 20) / (4 * dim) + 1;
-  v.words.reserve(std::min(rows, cap));
-  v.values.reserve(std::min(rows, cap) * dim);
+  // (under ASan that aborts), and bigger files grow geometrically from there. The cap is on the
+  // values, not on whole rows: a header with a huge dimension must not reserve even one row
+  // (tests/fuzz/regressions/vectors).
+  const std::size_t cap_values = (std::size_t{256} << 20) / 4;
+  v.words.reserve(std::min(rows, cap_values / dim + 1));
+  v.values.reserve(std::min(rows * dim, cap_values));
 }
 
 void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t limit) {
@@ -104,9 +106,7 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
                       "a word and " + std::to_string(v.dim) + " values, got an empty line");
     }
     v.words.emplace_back(word_begin, p);
-    const std::size_t base = v.values.size();
-    v.values.resize(base + v.dim);
-    float* row = v.values.data() + base;
+    // The row grows value by value: the header's dimension is not trusted with memory.
     std::size_t got = 0;
     for (;;) {
       while (p < end && is_blank(*p)) ++p;
@@ -117,15 +117,16 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
       }
       const char* start = p;
       if (*p == '+') ++p;
-      auto r = std::from_chars(p, end, row[got]);
+      float& value = v.values.emplace_back();
+      auto r = std::from_chars(p, end, value);
       if (r.ec == std::errc::result_out_of_range) {
         // Beyond float's range (or below its smallest subnormal): parse as double and round, so
         // that 1e50 reads as inf and 1e-50 as 0 rather than failing.
         double wide = 0;
         r = std::from_chars(p, end, wide);
-        row[got] = wide > 3.5e38    ? std::numeric_limits<float>::infinity()
-                   : wide < -3.5e38 ? -std::numeric_limits<float>::infinity()
-                                    : static_cast<float>(wide);
+        value = wide > 3.5e38    ? std::numeric_limits<float>::infinity()
+                : wide < -3.5e38 ? -std::numeric_limits<float>::infinity()
+                                 : static_cast<float>(wide);
       }
       if (r.ptr == p || (r.ptr < end && !is_blank(*r.ptr)) || r.ec != std::errc()) {
         const char* stop = std::find_if(start, end, is_blank);
@@ -191,10 +192,16 @@ void read_binary(Reader& reader, WordVectors& v, std::size_t count, std::size_t 
     }
     if (word.empty()) throw truncated("a non-empty word");
     v.words.push_back(std::move(word));
-    const std::size_t base = v.values.size();
-    v.values.resize(base + v.dim);
-    if (reader.read(reinterpret_cast<char*>(v.values.data() + base), row_bytes) != row_bytes) {
-      throw truncated("the values");
+    // In pieces of at most 1 MiB, so that a truncated file with a huge dimension in its header
+    // fails on the missing bytes instead of allocating the row first.
+    for (std::size_t done = 0; done < row_bytes;) {
+      const std::size_t piece = std::min(row_bytes - done, std::size_t{1} << 20);
+      const std::size_t base = v.values.size();
+      v.values.resize(base + piece / 4);
+      if (reader.read(reinterpret_cast<char*>(v.values.data() + base), piece) != piece) {
+        throw truncated("the values");
+      }
+      done += piece;
     }
   }
   if (limit == count) {
