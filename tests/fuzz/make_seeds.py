@@ -8,10 +8,12 @@ Usage: tests/fuzz/make_seeds.py SLIDE_XC   (the path of a built slide-xc executa
 import gzip
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 seeds = os.path.join(root, "tests", "fuzz", "seeds")
@@ -135,6 +137,17 @@ def model(slide_xc):
                     write("model", tag + ".sections", b"\x08" + bytes([image[16]]) + sections(image))
                     if name == "exact":
                         write("model", tag + "-raw-read.slide", b"\x02" + image)
+        # A checkpoint (Adam moments, train.* keys): SIGINT during a long run writes one.
+        out, ckpt = os.path.join(tmp, "long.slide"), os.path.join(tmp, "long.ckpt")
+        run = subprocess.Popen(common[:7] + ["100000"] + common[8:] + ["-o", out, "--checkpoint", ckpt,
+                                                                       "--output-mode", "exact"])
+        time.sleep(2)
+        run.send_signal(signal.SIGINT)
+        run.wait()
+        with open(ckpt, "rb") as f:
+            image = f.read()
+        write("model", "adam-ckpt.slide", b"\x01" + image)
+        write("model", "adam-ckpt.sections", b"\x08" + bytes([image[16]]) + sections(image))
     finally:
         shutil.rmtree(tmp)
 
