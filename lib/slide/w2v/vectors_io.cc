@@ -77,16 +77,18 @@ VectorFormat detect_format(Reader& reader, std::size_t dim) {
 }
 
 void reserve_rows(WordVectors& v, std::size_t rows, std::size_t dim, const std::string& name) {
-  if (rows > std::numeric_limits<std::size_t>::max() / 8 / dim) {
+  if (dim > std::numeric_limits<std::size_t>::max() / 8 ||
+      rows > std::numeric_limits<std::size_t>::max() / 8 / dim) {
     throw DataError(name, 1, "a header with a vector count and dimension that fit in memory");
   }
   // Reserve up to 256 MiB from the header's word: a corrupt header must not allocate terabytes
-  // (under ASan that aborts), and bigger files grow geometrically from there. The cap is on the
-  // values, not on whole rows: a header with a huge dimension must not reserve even one row
+  // (under ASan that aborts), and bigger files grow geometrically from there. The cap counts the
+  // words too (a header "10000000000 1" must not reserve 2 GB of strings), and a header with a
+  // huge dimension reserves no row at all: rows grow as their data arrives
   // (tests/fuzz/regressions/vectors).
-  const std::size_t cap_values = (std::size_t{256} << 20) / 4;
-  v.words.reserve(std::min(rows, cap_values / dim + 1));
-  v.values.reserve(std::min(rows * dim, cap_values));
+  const std::size_t cap_rows = (std::size_t{256} << 20) / (4 * dim + sizeof(std::string));
+  v.words.reserve(std::min(rows, cap_rows));
+  v.values.reserve(std::min(rows, cap_rows) * dim);
 }
 
 void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t limit) {
