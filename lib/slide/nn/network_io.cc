@@ -198,8 +198,44 @@ void load_network_weights(const model::ModelReader& reader, Network& network) {
   network.refresh_bf16_all();
 }
 
+namespace {
+
+// Every weight section of `config` must be in the file with exactly its size, checked before the
+// network is allocated: a corrupt or hostile CONFIG (a 1 KB file claiming 4e9 x 1e5 weights) must
+// fail as a FormatError naming the file, not as an allocation of what it claims (found by
+// tests/fuzz/model_fuzz.cc).
+void check_section_sizes(const model::ModelReader& reader, const NetworkConfig& c) {
+  auto expect = [&](const std::string& code, std::uint64_t rows, std::uint64_t cols) {
+    if (rows == 0) return;
+    const model::Tag tag = model::Tag::from_string(code);
+    const model::SectionInfo* info = reader.find(tag);
+    if (info == nullptr) (void)reader.section(tag);  // throws, naming the sections present
+    const std::uint64_t row_bytes = cols * sizeof(float);
+    if (info->size % row_bytes != 0 || info->size / row_bytes != rows) {
+      throw FormatError(reader.path(), "section '" + code + "' holds " +
+                                           std::to_string(info->size) + " bytes, but the CONFIG "
+                                           "says " + std::to_string(rows) + " x " +
+                                           std::to_string(cols) + " floats");
+    }
+  };
+  const std::uint64_t h0 = c.hidden_dims[0];
+  expect("WIN ", c.input_dim, h0);
+  expect("BIN ", c.hidden_bias ? 1 : 0, h0);
+  expect("WOUT", c.output_dim, c.last_hidden_dim());
+  expect("BOUT", c.output_bias ? 1 : 0, c.output_dim);
+  for (std::size_t l = 1; l < c.hidden_dims.size(); ++l) {
+    const std::string digit = std::to_string(l);
+    expect("WH" + digit + " ", c.hidden_dims[l], c.hidden_dims[l - 1]);
+    expect("BH" + digit + " ", c.hidden_bias ? 1 : 0, c.hidden_dims[l]);
+  }
+}
+
+}  // namespace
+
 Network load_network(const model::ModelReader& reader) {
-  Network network(load_network_config(reader.config()), false);
+  const NetworkConfig config = load_network_config(reader.config());
+  check_section_sizes(reader, config);
+  Network network(config, false);
   load_network_weights(reader, network);
   return network;
 }

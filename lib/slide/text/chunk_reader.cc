@@ -58,6 +58,9 @@ bool ChunkReader::next(std::string_view& chunk) {
       if (buf[i] != '\r') buf[kept++] = buf[i];
     }
     filled_ = kept;
+    // Fewer than kMaxWordBytes + 1 word bytes in a full buffer (the rest were '\r'): the
+    // compaction made room, so read more of the word before deciding its truncation.
+    if (kept <= kMaxWordBytes) continue;
     while (!eof_) {
       const std::size_t got = read_some(buf + filled_, capacity_ - filled_);
       const char* const fresh = buf + filled_;

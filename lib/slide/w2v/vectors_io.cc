@@ -85,14 +85,18 @@ VectorFormat detect_format(Reader& reader, std::size_t dim) {
 }
 
 void reserve_rows(WordVectors& v, std::size_t rows, std::size_t dim, const std::string& name) {
-  if (rows > std::numeric_limits<std::size_t>::max() / 8 / dim) {
+  if (dim > std::numeric_limits<std::size_t>::max() / 8 ||
+      rows > std::numeric_limits<std::size_t>::max() / 8 / dim) {
     throw DataError(name, 1, "a header with a vector count and dimension that fit in memory");
   }
   // Reserve up to 256 MiB from the header's word: a corrupt header must not allocate terabytes
-  // (under ASan that aborts), and bigger files grow geometrically from there.
-  const std::size_t cap = (std::size_t{256} << 20) / (4 * dim) + 1;
-  v.words.reserve(std::min(rows, cap));
-  v.values.reserve(std::min(rows, cap) * dim);
+  // (under ASan that aborts), and bigger files grow geometrically from there. The cap counts the
+  // words too (a header "10000000000 1" must not reserve 2 GB of strings), and a header with a
+  // huge dimension reserves no row at all: rows grow as their data arrives
+  // (tests/fuzz/regressions/vectors).
+  const std::size_t cap_rows = (std::size_t{256} << 20) / (4 * dim + sizeof(std::string));
+  v.words.reserve(std::min(rows, cap_rows));
+  v.values.reserve(std::min(rows, cap_rows) * dim);
 }
 
 void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t limit) {
@@ -112,9 +116,7 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
                       "a word and " + std::to_string(v.dim) + " values, got an empty line");
     }
     v.words.emplace_back(word_begin, p);
-    const std::size_t base = v.values.size();
-    v.values.resize(base + v.dim);
-    float* row = v.values.data() + base;
+    // The row grows value by value: the header's dimension is not trusted with memory.
     std::size_t got = 0;
     for (;;) {
       while (p < end && is_blank(*p)) ++p;
@@ -125,7 +127,8 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
       }
       const char* start = p;
       if (*p == '+') ++p;
-      auto r = std::from_chars(p, end, row[got]);
+      float& value = v.values.emplace_back();
+      auto r = std::from_chars(p, end, value);
       bool in_range = true;
       if (r.ec == std::errc::result_out_of_range) {
         // Below float's smallest subnormal reads as 0 (1e-50); beyond its range (1e50) is an
@@ -136,14 +139,14 @@ void read_text(Reader& reader, WordVectors& v, std::size_t count, std::size_t li
         r = std::from_chars(p, end, wide);
         in_range = r.ec == std::errc() && std::fabs(wide) < 1.0;
         if (r.ec == std::errc::result_out_of_range) r.ec = std::errc();
-        row[got] = in_range ? static_cast<float>(wide) : 0.0f;
+        value = in_range ? static_cast<float>(wide) : 0.0f;
       }
       if (r.ptr == p || (r.ptr < end && !is_blank(*r.ptr)) || r.ec != std::errc()) {
         const char* stop = std::find_if(start, end, is_blank);
         throw DataError(name, line_number, static_cast<std::uint64_t>(start - line.data()) + 1,
                         "a number, got '" + std::string(start, stop) + "'");
       }
-      if (!in_range || !std::isfinite(row[got])) {
+      if (!in_range || !std::isfinite(value)) {
         const char* stop = std::find_if(start, end, is_blank);
         throw DataError(
             name, line_number, static_cast<std::uint64_t>(start - line.data()) + 1,
@@ -208,13 +211,20 @@ void read_binary(Reader& reader, WordVectors& v, std::size_t count, std::size_t 
     }
     if (word.empty()) throw truncated("a non-empty word");
     v.words.push_back(std::move(word));
-    const std::size_t base = v.values.size();
-    v.values.resize(base + v.dim);
-    if (reader.read(reinterpret_cast<char*>(v.values.data() + base), row_bytes) != row_bytes) {
-      throw truncated("the values");
+    // In pieces of at most 1 MiB, so that a truncated file with a huge dimension in its header
+    // fails on the missing bytes instead of allocating the row first.
+    const std::size_t row_base = v.values.size();
+    for (std::size_t done = 0; done < row_bytes;) {
+      const std::size_t piece = std::min(row_bytes - done, std::size_t{1} << 20);
+      const std::size_t base = v.values.size();
+      v.values.resize(base + piece / 4);
+      if (reader.read(reinterpret_cast<char*>(v.values.data() + base), piece) != piece) {
+        throw truncated("the values");
+      }
+      done += piece;
     }
     for (std::size_t j = 0; j < v.dim; ++j) {
-      const float value = v.values[base + j];
+      const float value = v.values[row_base + j];
       if (!std::isfinite(value)) {
         throw DataError(name, 0,
                         "a finite value in vector " + std::to_string(record + 1) + " of " +
