@@ -281,10 +281,12 @@ void check_memory(const MemoryEstimate& estimate, std::optional<std::uint64_t> m
 }
 
 // The `N F L` header of an XC file, read before the data so that a configuration that cannot
-// fit is refused at once; nullopt when there is none to read cheaply (stdin, other formats,
+// fit is refused at once; nullopt when there is none to read cheaply (stdin, a FIFO, other formats,
 // anything malformed: the reader reports that properly later).
 std::optional<std::array<double, 3>> peek_xc_header(const std::string& path) {
-  if (path == "-") return std::nullopt;
+  // Only a regular file can be read twice: from stdin or a FIFO the peek would take the data.
+  std::error_code error;
+  if (path == "-" || !std::filesystem::is_regular_file(path, error)) return std::nullopt;
   try {
     auto in = io::open_input(path);
     std::string line;
