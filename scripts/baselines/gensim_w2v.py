@@ -63,6 +63,7 @@ def main():
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--sg', type=int, default=1)
     parser.add_argument('--alpha', type=float, default=0.025)
+    parser.add_argument('--seed', type=int, default=1, help="gensim's seed (its default is 1)")
     args = parser.parse_args()
 
     corpus = recut(args.input)
@@ -73,7 +74,8 @@ def main():
         start = time.time()
         model = Word2Vec(corpus_file=corpus, vector_size=args.size, window=args.window,
                          negative=args.negative, hs=0, sample=args.sample, min_count=args.min_count,
-                         epochs=args.epochs, workers=args.threads, sg=args.sg, alpha=args.alpha)
+                         epochs=args.epochs, workers=args.threads, sg=args.sg, alpha=args.alpha,
+                         seed=args.seed)
         seconds = time.time() - start
         model.wv.save_word2vec_format(args.output, binary=False)
         print(f'gensim: trained in {seconds:.1f} s, {len(model.wv)} words', file=sys.stderr)
