@@ -20,6 +20,13 @@ expect_exit() {
   return 0
 }
 
+# checkpoint_step FILE: the optimizer step a slide-xc checkpoint was written at (0 if none).
+checkpoint_step() {
+  local s=0
+  [ -e "$1" ] && s=$(grep -a -m1 -o '^train.step=[0-9]*' "$1" | cut -d= -f2)
+  echo "${s:-0}"
+}
+
 finish() {
   if [ "$failures" -ne 0 ]; then
     echo "$failures check(s) failed" >&2

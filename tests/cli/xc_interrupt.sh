@@ -10,11 +10,6 @@
 source "$(dirname "$0")/common.bash"
 RANDOM=${SLIDE_KILL_SEED:-$(date +%s)}
 
-ckpt_step() {
-  local s=0
-  [ -e "$1" ] && s=$(grep -a -m1 -o '^train.step=[0-9]*' "$1" | cut -d= -f2)
-  echo "${s:-0}"
-}
 # A checkpoint is complete when it loads (the container checks every CRC on open; slide-xc
 # loads a checkpoint as a model).
 check_checkpoint() {
@@ -83,12 +78,12 @@ signals=0
 for signal in INT TERM INT TERM INT TERM; do
   want=130; [ $signal = TERM ] && want=143
   resume=(); [ -e "$ckpt" ] && resume=(--resume)
-  before=$(ckpt_step "$ckpt")
+  before=$(checkpoint_step "$ckpt")
   "$SLIDE_XC" train "${args[@]}" -o "$work/model" --checkpoint "$ckpt" \
     --checkpoint-every-batches 1 "${resume[@]}" >"$work/out" 2>"$work/err" &
   pid=$!
   for _ in $(seq 3000); do
-    [ "$(ckpt_step "$ckpt")" -gt "$before" ] && break
+    [ "$(checkpoint_step "$ckpt")" -gt "$before" ] && break
     sleep 0.005
   done
   sleep "$(printf '0.%03d' $((RANDOM % 60)))"
@@ -107,13 +102,13 @@ cmp -s "$work/reference" "$work/model" ||
 # --- 3. A second signal ends the process at once; the checkpoint path stays complete.
 rm -f "$ckpt"
 for round in 1 2 3; do
-  before=$(ckpt_step "$ckpt")
+  before=$(checkpoint_step "$ckpt")
   resume=(); [ -e "$ckpt" ] && resume=(--resume)
   "$SLIDE_XC" train "${args[@]}" -o "$work/model2" --checkpoint "$ckpt" \
     --checkpoint-every-batches 1 "${resume[@]}" >"$work/out" 2>"$work/err" &
   pid=$!
   for _ in $(seq 3000); do
-    [ "$(ckpt_step "$ckpt")" -gt "$before" ] && break
+    [ "$(checkpoint_step "$ckpt")" -gt "$before" ] && break
     sleep 0.005
   done
   sleep "$(printf '0.%03d' $((RANDOM % 40)))"

@@ -25,12 +25,6 @@ expect_exit 0 "$SLIDE_XC" train "${args[@]}" -o "$work/reference" || { finish; e
 
 ckpt=$work/ckpt
 model=$work/model
-# The step of the checkpoint present (0 if none).
-ckpt_step() {
-  local s=0
-  [ -e "$ckpt" ] && s=$(grep -a -m1 -o '^train.step=[0-9]*' "$ckpt" | cut -d= -f2)
-  echo "${s:-0}"
-}
 killed=0 during_write=0 loads=0 runs=0 steps=""
 while :; do
   runs=$((runs + 1))
@@ -42,14 +36,14 @@ while :; do
       --checkpoint-every-batches 2 --checkpoint-model "${resume[@]}"
     break
   fi
-  before=$(ckpt_step)
+  before=$(checkpoint_step "$ckpt")
   "$SLIDE_XC" train "${args[@]}" -o "$model" --checkpoint "$ckpt" --checkpoint-every-batches 2 \
     --checkpoint-model "${resume[@]}" >"$work/out" 2>"$work/err" &
   pid=$!
   # Once this run has written a checkpoint of its own (it is training), kill it 0 to 150 ms
   # later: inside a batch, a rehash, or a checkpoint or model write.
   for _ in $(seq 3000); do
-    [ "$(ckpt_step)" -gt "$before" ] && break
+    [ "$(checkpoint_step "$ckpt")" -gt "$before" ] && break
     kill -0 $pid 2>/dev/null || break
     sleep 0.01
   done
@@ -69,7 +63,7 @@ while :; do
   # model's temporary is created at start, so it is always there.)
   if compgen -G "$work/.ckpt.tmp.*" >/dev/null; then during_write=$((during_write + 1)); fi
   rm -f "$work"/.*.tmp.*
-  steps+=" $(ckpt_step)"
+  steps+=" $(checkpoint_step "$ckpt")"
   if [ -e "$model" ]; then
     expect_exit 0 "$SLIDE_XC" predict -m "$model" -i "$data/bibtex_test.txt.zst" -o "$work/pred" \
       --threads 1 -q || fail "kill $killed left a model that does not load"

@@ -9,11 +9,6 @@ args=(-i "$data/bibtex_train.txt.zst" -e 4 --average-epochs 2 --threads 1 --seed
 expect_exit 0 "$SLIDE_XC" train "${args[@]}" -o "$work/reference" || { finish; exit 1; }
 
 ckpt=$work/ckpt
-ckpt_step() {
-  local s=0
-  [ -e "$ckpt" ] && s=$(grep -a -m1 -o '^train.step=[0-9]*' "$ckpt" | cut -d= -f2)
-  echo "${s:-0}"
-}
 # 4 epochs of 4,880 rows in batches of 128: 156 steps, averaging from step 78 on.
 killed=0
 for attempt in 1 2 3; do
@@ -22,7 +17,7 @@ for attempt in 1 2 3; do
     --checkpoint-every-batches 1 &
   pid=$!
   for _ in $(seq 3000); do
-    [ "$(ckpt_step)" -ge 110 ] && break
+    [ "$(checkpoint_step "$ckpt")" -ge 110 ] && break
     kill -0 $pid 2>/dev/null || break
     sleep 0.01
   done
@@ -36,7 +31,7 @@ done
 if [ $killed -eq 0 ]; then
   echo "note: every run finished before step 110 was checkpointed; the kill was not exercised"
 else
-  step=$(ckpt_step)
+  step=$(checkpoint_step "$ckpt")
   [ "$step" -ge 78 ] || fail "killed at step $step, before the averaging window"
   rm -f "$work"/.*.tmp.*
   expect_exit 0 "$SLIDE_XC" train "${args[@]}" -o "$work/model" --checkpoint "$ckpt" --resume
