@@ -214,18 +214,20 @@ class Trainer {
     if (o_.loss == OutputLoss::hs_and_ns) syn1neg_ = AlignedBuffer<float>(vsize_ * stride_);
     // word2vec: input rows uniform in [-0.5, 0.5) / dim, output rows zero. Seeded per row.
     const std::uint64_t seed = o_.seed;
-    float* syn0 = syn0_.data();
     const std::size_t dim = dim_, stride = stride_;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, vsize_, 1024),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                        for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                          Rng rng(seed, 0x5EED0001u, i);
-                          float* row = syn0 + i * stride;
-                          for (std::size_t d = 0; d < dim; ++d) {
-                            row[d] = (rng.uniform_float() - 0.5f) / static_cast<float>(dim);
+    auto randomize = [&](float* rows, std::size_t count, std::uint64_t stream) {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 1024),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                            Rng rng(seed, stream, i);
+                            float* row = rows + i * stride;
+                            for (std::size_t d = 0; d < dim; ++d) {
+                              row[d] = (rng.uniform_float() - 0.5f) / static_cast<float>(dim);
+                            }
                           }
-                        }
-                      });
+                        });
+    };
+    randomize(syn0_.data(), vsize_, 0x5EED0001u);
     if (o_.loss == OutputLoss::lsh_softmax && o_.lsh_negatives > 0) {
       sampler_ = std::make_unique<text::UnigramSampler>(vocabulary.counts(), 0.75);
       log_expected_.resize(vsize_);
@@ -240,17 +242,7 @@ class Trainer {
     if (o_.loss == OutputLoss::lsh_softmax) {
       // Output rows start random too: zero rows would all hash to one bucket, whose capacity
       // keeps the same few ids, and those would be every step's only negatives until rebuilt.
-      float* syn1 = syn1_.data();
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, out_rows_, 1024),
-                        [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                            Rng rng(seed, 0x5EED0002u, i);
-                            float* row = syn1 + i * stride;
-                            for (std::size_t d = 0; d < dim; ++d) {
-                              row[d] = (rng.uniform_float() - 0.5f) / static_cast<float>(dim);
-                            }
-                          }
-                        });
+      randomize(syn1_.data(), out_rows_, 0x5EED0002u);
       lsh::LshConfig config;
       config.family = lsh::HashFamily::simhash;
       config.projection = lsh::SimHashProjection::gaussian;
