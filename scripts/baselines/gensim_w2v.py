@@ -6,6 +6,7 @@ is first re-cut into lines of at most 10,000 words (Text8 is a single line of mi
 
   gensim_w2v.py --input CORPUS --output VECTORS [--size 200] [--window 5] [--negative 5]
                 [--sample 1e-4] [--min-count 5] [--epochs 5] [--threads 2] [--sg 1] [--alpha 0.025]
+                [--seed 1] [--iterable]
 Prints the training wall time and gensim's own words/s to stderr.
 """
 import argparse
@@ -17,6 +18,7 @@ import tempfile
 import time
 
 from gensim.models import Word2Vec
+from gensim.models.word2vec import LineSentence
 
 
 class Summary(logging.Handler):
@@ -64,6 +66,11 @@ def main():
     parser.add_argument('--sg', type=int, default=1)
     parser.add_argument('--alpha', type=float, default=0.025)
     parser.add_argument('--seed', type=int, default=1, help="gensim's seed (its default is 1)")
+    parser.add_argument('--iterable', action='store_true',
+                        help='train from an iterable of sentences (LineSentence) instead of '
+                             "corpus_file: slower, but with word2vec's learning-rate schedule "
+                             '(corpus_file decays it per worker, only 1/workers of the way in each '
+                             'epoch)')
     args = parser.parse_args()
 
     corpus = recut(args.input)
@@ -72,7 +79,8 @@ def main():
     logging.getLogger('gensim').addHandler(summary)
     try:
         start = time.time()
-        model = Word2Vec(corpus_file=corpus, vector_size=args.size, window=args.window,
+        source = {'corpus_iterable': LineSentence(corpus)} if args.iterable else {'corpus_file': corpus}
+        model = Word2Vec(**source, vector_size=args.size, window=args.window,
                          negative=args.negative, hs=0, sample=args.sample, min_count=args.min_count,
                          epochs=args.epochs, workers=args.threads, sg=args.sg, alpha=args.alpha,
                          seed=args.seed)
