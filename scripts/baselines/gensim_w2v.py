@@ -79,7 +79,7 @@ def main():
     logging.getLogger('gensim').addHandler(summary)
     try:
         start = time.time()
-        source = {'corpus_iterable': LineSentence(corpus)} if args.iterable else {'corpus_file': corpus}
+        source = {'sentences': LineSentence(corpus)} if args.iterable else {'corpus_file': corpus}
         model = Word2Vec(**source, vector_size=args.size, window=args.window,
                          negative=args.negative, hs=0, sample=args.sample, min_count=args.min_count,
                          epochs=args.epochs, workers=args.threads, sg=args.sg, alpha=args.alpha,
