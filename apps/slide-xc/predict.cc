@@ -178,7 +178,7 @@ void add_model_options(po::options_description& d, ModelArgs& a) {
        "for a model trained in exact mode, else the larger of 1024 and the training active-set "
        "size)")
       ("precision", po::value(&a.precision)->default_value(a.precision)->value_name("P"),
-       "output products: fp32, bf16 (bfloat16 products, float32 sums: about 1.7x faster exact "
+       "output products: fp32, bf16 (bfloat16 products, float32 sums: about 1.5x faster exact "
        "inference where the CPU has BF16 instructions) or auto (bf16 for a model trained with "
        "--precision bf16, else fp32)")
       ("batch-rows", po::value(&a.batch_rows)->default_value(a.batch_rows)->value_name("N"),
