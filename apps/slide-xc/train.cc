@@ -126,10 +126,10 @@ void apply_preset(const std::string& preset, const po::variables_map& vm, TrainO
 }
 
 nn::OptimizerKind parse_optimizer(const std::string& name) {
-  if (name == "adam") return nn::OptimizerKind::lazy_adam;
+  if (name == "adam" || name == "lazy-adam") return nn::OptimizerKind::lazy_adam;
   if (name == "dense-adam") return nn::OptimizerKind::dense_adam;
   if (name == "sgd") return nn::OptimizerKind::sgd;
-  throw UsageError("unknown optimizer '" + name + "' (expected adam, dense-adam or sgd)");
+  throw UsageError("unknown optimizer '" + name + "' (expected adam, lazy-adam, dense-adam or sgd)");
 }
 
 lsh::ScheduleKind parse_schedule(const std::string& name) {
@@ -258,7 +258,8 @@ MemoryEstimate estimate_memory(const nn::NetworkConfig& net, nn::OptimizerKind o
   floats += out * last + out;
   m.network = floats * sizeof(float);
   if (precision == nn::Precision::bf16_weights) m.network += out * last * 2.0;
-  if (optimizer != nn::OptimizerKind::sgd) m.optimizer = 3.0 * floats * sizeof(float) + in + out;
+  // Gradients and two moments; per row a flag byte and (lazy Adam) a 32-bit last step.
+  if (optimizer != nn::OptimizerKind::sgd) m.optimizer = 3.0 * floats * sizeof(float) + 5.0 * (in + out);
   if (mode == OutputMode::lsh) {
     const double l = lsh.tables.l;
     const double keys = static_cast<double>(lsh.tables.num_keys());
@@ -377,7 +378,8 @@ int run_train(const std::vector<std::string>& args) {
   po::options_description opt("Optimisation");
   opt.add_options()
       ("optimizer", po::value(&o.optimizer)->default_value(o.optimizer)->value_name("O"),
-       "adam (lazy: touched rows only), dense-adam or sgd")
+       "adam (lazy: touched rows only, with a skipped row's momentum steps caught up), "
+       "lazy-adam (the same without catch-up), dense-adam or sgd")
       ("learning-rate,r", po::value(&o.learning_rate)->default_value(o.learning_rate, "0.001")->value_name("R"),
        "learning rate")
       ("batch-size,b", po::value(&o.batch_size)->default_value(o.batch_size)->value_name("N"),
@@ -617,6 +619,7 @@ int run_train(const std::vector<std::string>& args) {
   }
   nn::TrainerConfig trainer_config;
   trainer_config.optimizer = optimizer;
+  trainer_config.adam.catch_up = o.optimizer != "lazy-adam";
   trainer_config.precision = precision;
   trainer_config.learning_rate = o.learning_rate;
   trainer_config.epochs = o.epochs;

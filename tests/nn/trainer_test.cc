@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -76,6 +77,83 @@ TEST(Trainer, LazyAdamEqualsDenseAdamWhenEveryRowIsTouched) {
   EXPECT_TRUE(same_parameters(lazy_net, dense_net));
   Network untrained(small_config(5, 4));
   EXPECT_FALSE(same_parameters(lazy_net, untrained));
+}
+
+TEST(Trainer, LazyAdamCatchUpEqualsDenseAdamOverSkippedSteps) {
+  // A row stepped at t0, skipped for 7 steps, then stepped at t0 + 8: lazy Adam with catch-up
+  // must land where dense Adam (7 momentum-only steps in between) does, up to eps's share of the
+  // denominators and the bias correction's drift over the 8 steps (both about 1e-5 relative here,
+  // at t0 = 5000); plain lazy Adam misses the 7 moves.
+  const NetworkConfig config = small_config(5, 4);
+  Network dense_net(config), catch_up_net(config), plain_net(config);
+  AdamConfig with, without;
+  without.catch_up = false;
+  AdamState dense(config, with), catch_up(config, with), plain(config, without);
+  Rng rng(9);
+  const std::size_t moment_count = dense.moments1().output_weights.storage_size();
+  std::vector<float> m0(moment_count), v0(moment_count);
+  for (std::size_t i = 0; i < moment_count; ++i) {
+    m0[i] = 0.01f * (rng.uniform_float() - 0.5f);
+    v0[i] = 1e-4f * (1.0f + rng.uniform_float());
+  }
+  const std::size_t input_count = dense.moments1().input_weights.storage_size();
+  std::vector<float> mi(input_count), vi(input_count);
+  for (std::size_t i = 0; i < input_count; ++i) {
+    mi[i] = 0.01f * (rng.uniform_float() - 0.5f);
+    vi[i] = 1e-4f * (1.0f + rng.uniform_float());
+  }
+  std::vector<float> g1(moment_count), g2(moment_count), gi1(input_count), gi2(input_count);
+  for (float& g : g1) g = rng.uniform_float() - 0.5f;
+  for (float& g : g2) g = rng.uniform_float() - 0.5f;
+  for (float& g : gi1) g = rng.uniform_float() - 0.5f;
+  for (float& g : gi2) g = rng.uniform_float() - 0.5f;
+  for (AdamState* s : {&dense, &catch_up, &plain}) {
+    std::copy(m0.begin(), m0.end(), s->moments1().output_weights.data());
+    std::copy(v0.begin(), v0.end(), s->moments2().output_weights.data());
+    std::copy(mi.begin(), mi.end(), s->moments1().input_weights.data());
+    std::copy(vi.begin(), vi.end(), s->moments2().input_weights.data());
+  }
+  auto set_gradients = [&](AdamState& s, const std::vector<float>& out, const std::vector<float>& in) {
+    std::copy(out.begin(), out.end(), s.gradients().output_weights.data());
+    std::copy(in.begin(), in.end(), s.gradients().input_weights.data());
+  };
+  const std::vector<std::uint32_t> inputs{0, 1, 2, 3, 4}, outputs{0, 1, 2, 3};
+  const float lr = 1e-2f;
+  const std::uint64_t t0 = 5000;
+  set_gradients(dense, g1, gi1);
+  dense.step_dense(dense_net, lr, t0);
+  for (std::uint64_t t = t0 + 1; t < t0 + 8; ++t) dense.step_dense(dense_net, lr, t);
+  set_gradients(dense, g2, gi2);
+  dense.step_dense(dense_net, lr, t0 + 8);
+  for (auto [state, net] : {std::pair{&catch_up, &catch_up_net}, std::pair{&plain, &plain_net}}) {
+    set_gradients(*state, g1, gi1);
+    state->step_lazy(*net, inputs, outputs, lr, t0);
+    set_gradients(*state, g2, gi2);
+    state->step_lazy(*net, inputs, outputs, lr, t0 + 8);
+  }
+  auto difference = [](const DenseMatrix<float>& a, const DenseMatrix<float>& b) {
+    double worst = 0.0;
+    for (std::size_t r = 0; r < a.rows(); ++r) {
+      for (std::size_t c = 0; c < a.cols(); ++c) {
+        worst = std::max(worst, std::fabs(double{a.row(r)[c]} - double{b.row(r)[c]}));
+      }
+    }
+    return worst;
+  };
+  for (auto part : {&ParameterBuffers::input_weights, &ParameterBuffers::output_weights}) {
+    const DenseMatrix<float>& d = dense_net.parameters().*part;
+    const double missed = difference(plain_net.parameters().*part, d);
+    const double caught = difference(catch_up_net.parameters().*part, d);
+    EXPECT_GT(missed, 1e-2) << "7 momentum moves of lr ~ 1e-2 each";
+    EXPECT_LT(caught, 1e-3 * missed) << "plain " << missed << ", catch-up " << caught;
+    // The moments: b1^7 and b2^7 times the old ones before the last step, in both.
+    EXPECT_LT(difference(catch_up.moments1().*part, dense.moments1().*part), 1e-8);
+    EXPECT_LT(difference(catch_up.moments2().*part, dense.moments2().*part), 1e-10);
+  }
+  // Bias rows with zero moments (never a gradient) stay finite and equal: no 0 / 0 in the moves.
+  for (std::size_t r = 0; r < 4; ++r) {
+    EXPECT_EQ(catch_up_net.parameters().output_bias[r], dense_net.parameters().output_bias[r]);
+  }
 }
 
 TEST(Trainer, LazyAdamLeavesUntouchedRowsAlone) {

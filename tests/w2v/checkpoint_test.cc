@@ -1,5 +1,7 @@
 #include "slide/w2v/checkpoint.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -48,8 +50,10 @@ CorpusOpener opener(const std::string& text) {
   };
 }
 
+// ctest runs each parameter of a test as its own process, concurrently: the pid keeps their files
+// apart (the random seed alone is 0 in every one of them).
 std::string temp_path(const char* name) {
-  return ::testing::TempDir() + "/w2v_checkpoint_" + name + "_" +
+  return ::testing::TempDir() + "/w2v_checkpoint_" + name + "_" + std::to_string(::getpid()) + "_" +
          std::to_string(::testing::UnitTest::GetInstance()->random_seed());
 }
 

@@ -377,6 +377,8 @@ constexpr model::Tag kTableKeysTag("LTKY");
 constexpr model::Tag kTableStartsTag("LTTS");
 constexpr model::Tag kKeyStartsTag("LTKS");
 constexpr model::Tag kMonitorKeysTag("LCMK");
+constexpr model::Tag kInputLastStepTag("ALSI");   // lazy Adam: step of each input row's last step
+constexpr model::Tag kOutputLastStepTag("ALSO");  // ... and of each output row's
 
 std::uint64_t get_u64(const model::ModelConfig& config, const std::string& key) {
   try {
@@ -469,6 +471,7 @@ void store_trainer_state(const Trainer& trainer, model::ModelConfig& out) {
   out.set_string("train.decay_examples", std::to_string(c.decay_examples));
   out.set_string("train.epoch_position", std::to_string(c.epoch_position));
   out.set_string("train.optimizer", optimizer_name(trainer.config().optimizer));
+  out.set_bool("train.adam_catch_up", trainer.config().adam.catch_up);
   out.set_string("train.seed", std::to_string(trainer.config().seed));
 }
 
@@ -481,6 +484,13 @@ void add_trainer_sections(model::ModelWriter& writer, Trainer& trainer) {
     add_tensor(writer, model::Tag::from_string(moment_tag('M', i)), m[i]);
     add_tensor(writer, model::Tag::from_string(moment_tag('V', i)), v[i]);
   }
+  if (trainer.config().optimizer == OptimizerKind::lazy_adam) {
+    auto add = [&](model::Tag tag, const AlignedBuffer<std::uint32_t>& last) {
+      if (last.size() != 0) writer.add_array(tag, std::span<const std::uint32_t>(last.data(), last.size()));
+    };
+    add(kInputLastStepTag, adam->input_last_step());
+    add(kOutputLastStepTag, adam->output_last_step());
+  }
 }
 
 void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
@@ -489,6 +499,13 @@ void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
   if (optimizer != optimizer_name(trainer.config().optimizer)) {
     throw FormatError(reader.path(), "the checkpoint was trained with " + optimizer +
                                          ", not " + optimizer_name(trainer.config().optimizer));
+  }
+  if (config.has("train.adam_catch_up") &&
+      config.get_bool("train.adam_catch_up") != trainer.config().adam.catch_up) {
+    throw FormatError(reader.path(), std::string("the checkpoint was trained with lazy Adam ") +
+                                         (trainer.config().adam.catch_up ? "without" : "with") +
+                                         " catch-up (--optimizer " +
+                                         (trainer.config().adam.catch_up ? "lazy-adam" : "adam") + ")");
   }
   auto number = [&](const std::string& key) -> std::uint64_t {
     try {
@@ -510,6 +527,32 @@ void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
     for (std::size_t i = 0; i < m.size(); ++i) {
       read_tensor(reader, model::Tag::from_string(moment_tag('M', i)), m[i]);
       read_tensor(reader, model::Tag::from_string(moment_tag('V', i)), v[i]);
+    }
+    const std::span<const std::uint32_t> input_last =
+        optional_section<std::uint32_t>(reader, kInputLastStepTag);
+    const std::span<const std::uint32_t> output_last =
+        optional_section<std::uint32_t>(reader, kOutputLastStepTag);
+    if (input_last.empty() && output_last.empty()) {
+      // Written before catch-up existed: the history before the checkpoint is not caught up.
+      adam->set_all_last_steps(c.step);
+    } else {
+      auto restore = [&](std::span<const std::uint32_t> from, AlignedBuffer<std::uint32_t>& to,
+                         const char* what) {
+        if (from.size() != to.size()) {
+          throw FormatError(reader.path(), std::string("the last-step section of the ") + what +
+                                               " rows has " + std::to_string(from.size()) +
+                                               " entries, expected " + std::to_string(to.size()));
+        }
+        for (std::uint32_t last : from) {
+          if (last > c.step) {
+            throw FormatError(reader.path(), std::string("a last step of the ") + what +
+                                                 " rows is beyond the checkpoint's step");
+          }
+        }
+        std::copy(from.begin(), from.end(), to.data());
+      };
+      restore(input_last, adam->input_last_step(), "input");
+      restore(output_last, adam->output_last_step(), "output");
     }
   }
   trainer.restore_counters(c);

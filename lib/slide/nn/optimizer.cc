@@ -4,6 +4,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 
 #include "slide/simd/dispatch.h"
@@ -35,6 +36,23 @@ void step_all_rows(const simd::Kernels& k, DenseMatrix<float>& w, DenseMatrix<fl
                     });
 }
 
+// The momentum-only steps a row skipped since its last step (see optimizer.h), then nothing else:
+// the caller takes the row's regular step next. skipped = steps in between (> 0).
+inline void catch_up_row(const simd::Kernels& k, float* w, float* m, float* v, std::size_t n,
+                         std::uint64_t skipped, const simd::AdamParams& p, const float* zeros) {
+  const double b1 = p.beta1, b2 = p.beta2;
+  const double r = b1 / std::sqrt(b2);
+  const double kd = static_cast<double>(skipped);
+  // sum_{i=1..k} r^i; r < 1 for every usable (b1, b2) (b1 < sqrt(b2)), else the plain sum.
+  const double moves = r < 1.0 ? r * (1.0 - std::pow(r, kd)) / (1.0 - r) : kd;
+  // With b1 = b2 = 1 and a zero gradient the kernel's step is w -= lr m / (sqrt(v) + eps): the
+  // moves at this row's current moments, each kernel already tested against float64.
+  const simd::AdamParams drift{static_cast<float>(p.learning_rate * moves), 1.0f, 1.0f, p.epsilon};
+  k.adam_step(w, m, v, zeros, n, drift);
+  k.scale(static_cast<float>(std::pow(b1, kd)), m, n);
+  k.scale(static_cast<float>(std::pow(b2, kd)), v, n);
+}
+
 constexpr std::size_t kAdamPrefetch = 2;
 
 inline void prefetch_row_for_write(const float* row, std::size_t n) {
@@ -50,9 +68,23 @@ AdamState::AdamState(const NetworkConfig& config, AdamConfig adam)
       v_(ParameterBuffers::zeros(config)),
       input_flags_(config.input_dim),
       output_flags_(config.output_dim),
+      input_last_(config.input_dim),
+      output_last_(config.output_dim),
+      zero_gradient_(padded_stride<float>(std::max(config.last_hidden_dim(), config.hidden_dims[0]))),
       row_gradient_([n = padded_stride<float>(config.last_hidden_dim())] {
         return AlignedBuffer<float>(n);
       }) {}
+
+std::uint64_t AdamState::skipped_steps(std::uint32_t last, std::uint64_t t) const {
+  if (!adam_.catch_up || last == 0 || t <= std::uint64_t{last} + 1) return 0;
+  return t - 1 - last;
+}
+
+void AdamState::set_all_last_steps(std::uint64_t t) {
+  const auto step = static_cast<std::uint32_t>(t);
+  std::fill(input_last_.data(), input_last_.data() + input_last_.size(), step);
+  std::fill(output_last_.data(), output_last_.data() + output_last_.size(), step);
+}
 
 float AdamState::corrected_rate(float learning_rate, std::uint64_t t) const {
   const double td = static_cast<double>(t);
@@ -69,13 +101,24 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
                            adam_.epsilon};
   ParameterBuffers& w = network.parameters();
   const bool refresh = network.has_bf16_output();
+  const float* zeros = zero_gradient_.data();
   if (deferred != nullptr) {
-    step_output_rows_deferred(k, network, output_rows, *deferred, p);
+    step_output_rows_deferred(k, network, output_rows, *deferred, p, t);
   } else {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, output_rows.size(), 64),
                       [&](const tbb::blocked_range<std::size_t>& range) {
                         for (std::size_t i = range.begin(); i < range.end(); ++i) {
                           const std::uint32_t r = output_rows[i];
+                          if (const std::uint64_t skipped = skipped_steps(output_last_[r], t)) {
+                            catch_up_row(k, w.output_weights.row(r), m_.output_weights.row(r),
+                                         v_.output_weights.row(r), w.output_weights.cols(),
+                                         skipped, p, zeros);
+                            if (!w.output_bias.empty()) {
+                              catch_up_row(k, &w.output_bias[r], &m_.output_bias[r],
+                                           &v_.output_bias[r], 1, skipped, p, zeros);
+                            }
+                          }
+                          output_last_[r] = static_cast<std::uint32_t>(t);
                           step_row(k, w.output_weights, m_.output_weights, v_.output_weights,
                                    grad_.output_weights, r, p);
                           if (!w.output_bias.empty()) {
@@ -91,6 +134,12 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
                     [&](const tbb::blocked_range<std::size_t>& range) {
                       for (std::size_t i = range.begin(); i < range.end(); ++i) {
                         const std::uint32_t r = input_rows[i];
+                        if (const std::uint64_t skipped = skipped_steps(input_last_[r], t)) {
+                          catch_up_row(k, w.input_weights.row(r), m_.input_weights.row(r),
+                                       v_.input_weights.row(r), w.input_weights.cols(), skipped, p,
+                                       zeros);
+                        }
+                        input_last_[r] = static_cast<std::uint32_t>(t);
                         step_row(k, w.input_weights, m_.input_weights, v_.input_weights,
                                  grad_.input_weights, r, p);
                         input_flags_[r] = 0;
@@ -110,7 +159,8 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
 void AdamState::step_output_rows_deferred(const simd::Kernels& k, Network& network,
                                           std::span<const std::uint32_t> output_rows,
                                           const GroupedOutputGradient& d,
-                                          const simd::AdamParams& p) {
+                                          const simd::AdamParams& p, std::uint64_t t) {
+  const float* zeros = zero_gradient_.data();
   ParameterBuffers& w = network.parameters();
   const bool refresh = network.has_bf16_output();
   const bool has_bias = !w.output_bias.empty();
@@ -139,6 +189,14 @@ void AdamState::step_output_rows_deferred(const simd::Kernels& k, Network& netwo
             k.axpy(d.coef[e], d.hidden + std::size_t{d.slot[e]} * d.hidden_stride, g, cols);
             bias_gradient += d.coef[e];
           }
+          if (const std::uint64_t skipped = skipped_steps(output_last_[r], t)) {
+            catch_up_row(k, ow.row(r), om.row(r), ov.row(r), cols, skipped, p, zeros);
+            if (has_bias) {
+              catch_up_row(k, &w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r], 1,
+                           skipped, p, zeros);
+            }
+          }
+          output_last_[r] = static_cast<std::uint32_t>(t);
           k.adam_step(ow.row(r), om.row(r), ov.row(r), g, cols, p);
           if (has_bias) {
             k.adam_step(&w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r],

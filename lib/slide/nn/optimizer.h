@@ -15,6 +15,17 @@
 // every row is touched in every batch (tested), and for rare rows the correction is ~1 after the
 // first few thousand steps anyway.
 //
+// Catch-up (on by default): a row skipped for k steps would, under dense Adam, have kept moving
+// on its momentum alone, w -= lr m_i / (sqrt(v_i) + eps) with m_i = b1^i m, v_i = b2^i v for
+// i = 1..k; plain lazy Adam drops those moves, which measurably slows learning per epoch when most
+// rows are skipped most of the time (docs/PERFORMANCE.md, "Lazy Adam with catch-up"). Before a
+// skipped row's step the moves are applied in one closed form,
+//   w -= lr (m / (sqrt(v) + eps)) sum_{i=1..k} (b1 / sqrt(b2))^i,   m *= b1^k,   v *= b2^k,
+// exact for the moments and, for the weights, up to eps's share of each denominator and the
+// small drift of the bias correction over the k steps. A row touched in every step (k = 0) takes
+// exactly the plain step, so lazy Adam stays bit-for-bit dense Adam in that case. The cost is one
+// 32-bit "last step" per input and output row, saved in checkpoints.
+//
 // Dense Adam steps every parameter after every batch (the reference SLIDE code's behaviour),
 // kept for comparison.
 
@@ -39,6 +50,7 @@ struct AdamConfig {
   float beta1 = 0.9f;
   float beta2 = 0.999f;
   float epsilon = 1e-8f;
+  bool catch_up = true;  // lazy Adam: apply a skipped row's momentum-only steps (above)
 };
 
 // Rows of the output layer handled per step of the fused forward/softmax-backward loop: their
@@ -84,6 +96,13 @@ class AdamState {
   ParameterBuffers& moments2() { return v_; }
   std::uint8_t* input_flags() { return input_flags_.data(); }
   std::uint8_t* output_flags() { return output_flags_.data(); }
+  // The step (t) at which each input / output row last took a lazy step (0: never); catch-up
+  // state, saved in checkpoints.
+  AlignedBuffer<std::uint32_t>& input_last_step() { return input_last_; }
+  AlignedBuffer<std::uint32_t>& output_last_step() { return output_last_; }
+  // After restoring a checkpoint without the last-step arrays: every row counts as stepped at t,
+  // so the history before it is not caught up.
+  void set_all_last_steps(std::uint64_t t);
   const AdamConfig& config() const { return adam_; }
 
   // One lazy step with global step number t (>= 1): the listed input and output rows (each at
@@ -105,11 +124,16 @@ class AdamState {
   void step_output_rows_deferred(const simd::Kernels& k, Network& network,
                                  std::span<const std::uint32_t> output_rows,
                                  const GroupedOutputGradient& deferred,
-                                 const simd::AdamParams& p);
+                                 const simd::AdamParams& p, std::uint64_t t);
+  // Steps a row last stepped at `last` skipped before step t (0 without catch-up).
+  std::uint64_t skipped_steps(std::uint32_t last, std::uint64_t t) const;
 
   AdamConfig adam_;
   ParameterBuffers grad_, m_, v_;
   AlignedBuffer<std::uint8_t> input_flags_, output_flags_;
+  AlignedBuffer<std::uint32_t> input_last_, output_last_;
+  // Zeros of the hidden width: the gradient of the momentum-only catch-up step.
+  AlignedBuffer<float> zero_gradient_;
   // Per-thread gradient of one output row (deferred mode).
   tbb::enumerable_thread_specific<AlignedBuffer<float>> row_gradient_;
 };
