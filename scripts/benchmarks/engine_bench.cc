@@ -5,6 +5,7 @@
 // is why each mode runs in its own process:
 //
 // Training modes first run --warmup=2 untimed batches (first-touch page faults).
+// --optimizer=lazy_adam (default: with catch-up), lazy_adam_plain (without), dense_adam or sgd.
 //
 //   engine_bench --mode=exact   --batches=2  --batch=128 --threads=2 --warmup=1
 //   engine_bench --mode=uniform --batches=20 --batch=256 --budget=3000 --threads=2
@@ -281,6 +282,7 @@ int main(int argc, char** argv) {
   tc.optimizer = optimizer == "dense_adam" ? OptimizerKind::dense_adam
                  : optimizer == "sgd"      ? OptimizerKind::sgd
                                            : OptimizerKind::lazy_adam;
+  tc.adam.catch_up = optimizer != "lazy_adam_plain";
   tc.defer_output_gradient = get(args, "defer", "1") == "1";
   tc.fuse_output_softmax = get(args, "fuse", "1") == "1";
   tc.precision = precision == "bf16_weights"       ? Precision::bf16_weights

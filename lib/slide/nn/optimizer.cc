@@ -37,20 +37,15 @@ void step_all_rows(const simd::Kernels& k, DenseMatrix<float>& w, DenseMatrix<fl
 }
 
 // The momentum-only steps a row skipped since its last step (see optimizer.h), then nothing else:
-// the caller takes the row's regular step next. skipped = steps in between (> 0).
+// the caller takes the row's regular step next.
 inline void catch_up_row(const simd::Kernels& k, float* w, float* m, float* v, std::size_t n,
-                         std::uint64_t skipped, const simd::AdamParams& p, const float* zeros) {
-  const double b1 = p.beta1, b2 = p.beta2;
-  const double r = b1 / std::sqrt(b2);
-  const double kd = static_cast<double>(skipped);
-  // sum_{i=1..k} r^i; r < 1 for every usable (b1, b2) (b1 < sqrt(b2)), else the plain sum.
-  const double moves = r < 1.0 ? r * (1.0 - std::pow(r, kd)) / (1.0 - r) : kd;
+                         const CatchUpFactors& f, const simd::AdamParams& p, const float* zeros) {
   // With b1 = b2 = 1 and a zero gradient the kernel's step is w -= lr m / (sqrt(v) + eps): the
   // moves at this row's current moments, each kernel already tested against float64.
-  const simd::AdamParams drift{static_cast<float>(p.learning_rate * moves), 1.0f, 1.0f, p.epsilon};
+  const simd::AdamParams drift{p.learning_rate * f.moves, 1.0f, 1.0f, p.epsilon};
   k.adam_step(w, m, v, zeros, n, drift);
-  k.scale(static_cast<float>(std::pow(b1, kd)), m, n);
-  k.scale(static_cast<float>(std::pow(b2, kd)), v, n);
+  k.scale(f.decay1, m, n);
+  k.scale(f.decay2, v, n);
 }
 
 constexpr std::size_t kAdamPrefetch = 2;
@@ -73,7 +68,27 @@ AdamState::AdamState(const NetworkConfig& config, AdamConfig adam)
       zero_gradient_(padded_stride<float>(std::max(config.last_hidden_dim(), config.hidden_dims[0]))),
       row_gradient_([n = padded_stride<float>(config.last_hidden_dim())] {
         return AlignedBuffer<float>(n);
-      }) {}
+      }) {
+  // Three pow() per caught-up row would cost about as much as its step: gaps up to the table's
+  // size (most of them) are looked up.
+  catch_up_table_.resize(kCatchUpTableSize);
+  for (std::size_t k = 0; k < kCatchUpTableSize; ++k) catch_up_table_[k] = catch_up_factors(adam_, k);
+}
+
+CatchUpFactors catch_up_factors(const AdamConfig& adam, std::uint64_t skipped) {
+  const double b1 = adam.beta1, b2 = adam.beta2;
+  const double r = b1 / std::sqrt(b2);
+  const double kd = static_cast<double>(skipped);
+  // sum_{i=1..k} r^i; r < 1 for every usable (b1, b2) (b1 < sqrt(b2)), else the plain sum.
+  const double moves = r < 1.0 ? r * (1.0 - std::pow(r, kd)) / (1.0 - r) : kd;
+  return {static_cast<float>(moves), static_cast<float>(std::pow(b1, kd)),
+          static_cast<float>(std::pow(b2, kd))};
+}
+
+CatchUpFactors AdamState::factors(std::uint64_t skipped) const {
+  return skipped < catch_up_table_.size() ? catch_up_table_[skipped]
+                                          : catch_up_factors(adam_, skipped);
+}
 
 std::uint64_t AdamState::skipped_steps(std::uint32_t last, std::uint64_t t) const {
   if (!adam_.catch_up || last == 0 || t <= std::uint64_t{last} + 1) return 0;
@@ -110,12 +125,13 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
                         for (std::size_t i = range.begin(); i < range.end(); ++i) {
                           const std::uint32_t r = output_rows[i];
                           if (const std::uint64_t skipped = skipped_steps(output_last_[r], t)) {
+                            const CatchUpFactors f = factors(skipped);
                             catch_up_row(k, w.output_weights.row(r), m_.output_weights.row(r),
-                                         v_.output_weights.row(r), w.output_weights.cols(),
-                                         skipped, p, zeros);
+                                         v_.output_weights.row(r), w.output_weights.cols(), f, p,
+                                         zeros);
                             if (!w.output_bias.empty()) {
                               catch_up_row(k, &w.output_bias[r], &m_.output_bias[r],
-                                           &v_.output_bias[r], 1, skipped, p, zeros);
+                                           &v_.output_bias[r], 1, f, p, zeros);
                             }
                           }
                           output_last_[r] = static_cast<std::uint32_t>(t);
@@ -136,8 +152,8 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
                         const std::uint32_t r = input_rows[i];
                         if (const std::uint64_t skipped = skipped_steps(input_last_[r], t)) {
                           catch_up_row(k, w.input_weights.row(r), m_.input_weights.row(r),
-                                       v_.input_weights.row(r), w.input_weights.cols(), skipped, p,
-                                       zeros);
+                                       v_.input_weights.row(r), w.input_weights.cols(),
+                                       factors(skipped), p, zeros);
                         }
                         input_last_[r] = static_cast<std::uint32_t>(t);
                         step_row(k, w.input_weights, m_.input_weights, v_.input_weights,
@@ -190,10 +206,11 @@ void AdamState::step_output_rows_deferred(const simd::Kernels& k, Network& netwo
             bias_gradient += d.coef[e];
           }
           if (const std::uint64_t skipped = skipped_steps(output_last_[r], t)) {
-            catch_up_row(k, ow.row(r), om.row(r), ov.row(r), cols, skipped, p, zeros);
+            const CatchUpFactors f = factors(skipped);
+            catch_up_row(k, ow.row(r), om.row(r), ov.row(r), cols, f, p, zeros);
             if (has_bias) {
-              catch_up_row(k, &w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r], 1,
-                           skipped, p, zeros);
+              catch_up_row(k, &w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r], 1, f, p,
+                           zeros);
             }
           }
           output_last_[r] = static_cast<std::uint32_t>(t);

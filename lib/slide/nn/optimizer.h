@@ -53,6 +53,15 @@ struct AdamConfig {
   bool catch_up = true;  // lazy Adam: apply a skipped row's momentum-only steps (above)
 };
 
+// The catch-up of a row that skipped k steps: w -= lr moves m / (sqrt(v) + eps), m *= decay1,
+// v *= decay2, with moves = sum_{i=1..k} (b1 / sqrt(b2))^i, decay1 = b1^k, decay2 = b2^k.
+struct CatchUpFactors {
+  float moves = 0.0f;
+  float decay1 = 1.0f;
+  float decay2 = 1.0f;
+};
+CatchUpFactors catch_up_factors(const AdamConfig& adam, std::uint64_t skipped);
+
 // Rows of the output layer handled per step of the fused forward/softmax-backward loop: their
 // logits are computed (the rows come into L1), then each row is read again from L1 to add
 // exp(logit - max) * row to the dL/dh accumulator. 16 rows x 512 bytes (hidden 128) fit L1.
@@ -127,6 +136,9 @@ class AdamState {
                                  const simd::AdamParams& p, std::uint64_t t);
   // Steps a row last stepped at `last` skipped before step t (0 without catch-up).
   std::uint64_t skipped_steps(std::uint32_t last, std::uint64_t t) const;
+  // catch_up_factors(adam_, skipped), from the table where it reaches.
+  CatchUpFactors factors(std::uint64_t skipped) const;
+  static constexpr std::size_t kCatchUpTableSize = 8192;
 
   AdamConfig adam_;
   ParameterBuffers grad_, m_, v_;
@@ -134,6 +146,7 @@ class AdamState {
   AlignedBuffer<std::uint32_t> input_last_, output_last_;
   // Zeros of the hidden width: the gradient of the momentum-only catch-up step.
   AlignedBuffer<float> zero_gradient_;
+  std::vector<CatchUpFactors> catch_up_table_;
   // Per-thread gradient of one output row (deferred mode).
   tbb::enumerable_thread_specific<AlignedBuffer<float>> row_gradient_;
 };
