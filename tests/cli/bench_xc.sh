@@ -21,8 +21,8 @@ else
     grep -Eq "^\| $m \| [0-9.]+ s \((measured|extrap\. from)" "$work/out" ||
       fail "$m's epoch should say measured or extrapolated: $(cat "$work/out")"
   done
-  [ -s "$work/img/bench_xc_amazon670k_convergence.png" ] || fail "no convergence plot"
-  head -c 8 "$work/img/bench_xc_amazon670k_convergence.png" | grep -q PNG || fail "the plot is not a PNG"
+  [ -s "$work/img/bench_xc_amazon670k_L3000_convergence.png" ] || fail "no convergence plot"
+  head -c 8 "$work/img/bench_xc_amazon670k_L3000_convergence.png" | grep -q PNG || fail "the plot is not a PNG"
   # The same fixed evaluation subset for every method: 200 rows.
   [ "$(head -1 "$work"/b/test_subset_*_200.txt | cut -d' ' -f1)" = 200 ] || fail "evaluation subset size"
   # --reuse keeps results; bad usage is refused.
