@@ -486,7 +486,9 @@ void add_trainer_sections(model::ModelWriter& writer, Trainer& trainer) {
   }
   if (trainer.config().optimizer == OptimizerKind::lazy_adam) {
     auto add = [&](model::Tag tag, const AlignedBuffer<std::uint32_t>& last) {
-      if (last.size() != 0) writer.add_array(tag, std::span<const std::uint32_t>(last.data(), last.size()));
+      if (last.size() != 0) {
+        writer.add_array(tag, std::span<const std::uint32_t>(last.data(), last.size()));
+      }
     };
     add(kInputLastStepTag, adam->input_last_step());
     add(kOutputLastStepTag, adam->output_last_step());
