@@ -101,6 +101,20 @@ void AdamState::set_all_last_steps(std::uint64_t t) {
   std::fill(output_last_.data(), output_last_.data() + output_last_.size(), step);
 }
 
+void AdamState::catch_up_output_row(const simd::Kernels& k, ParameterBuffers& w, std::uint32_t r,
+                                    std::uint64_t t, const simd::AdamParams& p) {
+  if (const std::uint64_t skipped = skipped_steps(output_last_[r], t)) {
+    const CatchUpFactors f = factors(skipped);
+    const float* zeros = zero_gradient_.data();
+    catch_up_row(k, w.output_weights.row(r), m_.output_weights.row(r), v_.output_weights.row(r),
+                 w.output_weights.cols(), f, p, zeros);
+    if (!w.output_bias.empty()) {
+      catch_up_row(k, &w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r], 1, f, p, zeros);
+    }
+  }
+  output_last_[r] = static_cast<std::uint32_t>(t);
+}
+
 float AdamState::corrected_rate(float learning_rate, std::uint64_t t) const {
   const double td = static_cast<double>(t);
   const double c1 = 1.0 - std::pow(static_cast<double>(adam_.beta1), td);
@@ -124,17 +138,7 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
                       [&](const tbb::blocked_range<std::size_t>& range) {
                         for (std::size_t i = range.begin(); i < range.end(); ++i) {
                           const std::uint32_t r = output_rows[i];
-                          if (const std::uint64_t skipped = skipped_steps(output_last_[r], t)) {
-                            const CatchUpFactors f = factors(skipped);
-                            catch_up_row(k, w.output_weights.row(r), m_.output_weights.row(r),
-                                         v_.output_weights.row(r), w.output_weights.cols(), f, p,
-                                         zeros);
-                            if (!w.output_bias.empty()) {
-                              catch_up_row(k, &w.output_bias[r], &m_.output_bias[r],
-                                           &v_.output_bias[r], 1, f, p, zeros);
-                            }
-                          }
-                          output_last_[r] = static_cast<std::uint32_t>(t);
+                          catch_up_output_row(k, w, r, t, p);
                           step_row(k, w.output_weights, m_.output_weights, v_.output_weights,
                                    grad_.output_weights, r, p);
                           if (!w.output_bias.empty()) {
@@ -176,7 +180,6 @@ void AdamState::step_output_rows_deferred(const simd::Kernels& k, Network& netwo
                                           std::span<const std::uint32_t> output_rows,
                                           const GroupedOutputGradient& d,
                                           const simd::AdamParams& p, std::uint64_t t) {
-  const float* zeros = zero_gradient_.data();
   ParameterBuffers& w = network.parameters();
   const bool refresh = network.has_bf16_output();
   const bool has_bias = !w.output_bias.empty();
@@ -205,15 +208,7 @@ void AdamState::step_output_rows_deferred(const simd::Kernels& k, Network& netwo
             k.axpy(d.coef[e], d.hidden + std::size_t{d.slot[e]} * d.hidden_stride, g, cols);
             bias_gradient += d.coef[e];
           }
-          if (const std::uint64_t skipped = skipped_steps(output_last_[r], t)) {
-            const CatchUpFactors f = factors(skipped);
-            catch_up_row(k, ow.row(r), om.row(r), ov.row(r), cols, f, p, zeros);
-            if (has_bias) {
-              catch_up_row(k, &w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r], 1, f, p,
-                           zeros);
-            }
-          }
-          output_last_[r] = static_cast<std::uint32_t>(t);
+          catch_up_output_row(k, w, r, t, p);
           k.adam_step(ow.row(r), om.row(r), ov.row(r), g, cols, p);
           if (has_bias) {
             k.adam_step(&w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r],

@@ -136,6 +136,9 @@ class AdamState {
                                  const simd::AdamParams& p, std::uint64_t t);
   // Steps a row last stepped at `last` skipped before step t (0 without catch-up).
   std::uint64_t skipped_steps(std::uint32_t last, std::uint64_t t) const;
+  // An output row's (and its bias's) catch-up before its step at t; records t as its last step.
+  void catch_up_output_row(const simd::Kernels& k, ParameterBuffers& w, std::uint32_t r,
+                           std::uint64_t t, const simd::AdamParams& p);
   // catch_up_factors(adam_, skipped), from the table where it reaches.
   CatchUpFactors factors(std::uint64_t skipped) const;
   static constexpr std::size_t kCatchUpTableSize = 8192;
