@@ -80,14 +80,17 @@ def read_xc(path, max_rows=0):
             np.array(values, dtype=np.float32)), labels, num_features, num_labels, n
 
 
+def mapped_libraries():
+    """The paths of the files this process has mapped (from /proc/self/maps)."""
+    with open('/proc/self/maps') as maps:
+        return [fields[-1] for fields in (line.split() for line in maps) if len(fields) >= 6]
+
+
 def loaded_blas():
     """The real path of the libblas.so.3 this process has mapped (None if none is)."""
-    import os
-    with open('/proc/self/maps') as maps:
-        for line in maps:
-            path = line.split()[-1] if len(line.split()) >= 6 else ''
-            if 'libblas.so' in path or 'libopenblas' in path or 'libblis' in path or 'libmkl' in path:
-                return os.path.realpath(path)
+    for path in mapped_libraries():
+        if 'libblas.so' in path or 'libopenblas' in path or 'libblis' in path or 'libmkl' in path:
+            return os.path.realpath(path)
     return None
 
 
@@ -99,10 +102,9 @@ ALLOCATORS = {
 
 def mapped_allocator():
     """The name of the preloaded allocator this process runs with, or 'glibc'."""
-    with open('/proc/self/maps') as maps:
-        text = maps.read()
+    paths = mapped_libraries()
     for name in ALLOCATORS:
-        if f'lib{name}' in text:
+        if any(f'lib{name}' in path for path in paths):
             return name
     return 'glibc'
 
