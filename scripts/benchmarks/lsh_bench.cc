@@ -28,7 +28,7 @@
 #include "../../tests/lsh/planted_data.h"
 #include "slide/lsh/active_set.h"
 #include "slide/lsh/lsh_tables.h"
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 #include "slide/simd/dispatch.h"
 
 namespace {
@@ -53,7 +53,7 @@ const std::vector<float>& gaussian_rows() {
   static const std::vector<float> rows = [] {
     std::vector<float> r(kRows * kDim);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, kRows, 4096), [&](const auto& range) {
-      Rng rng(mix_seed(7, range.begin()));
+      Rng rng(mix_seed(7, {range.begin()}));
       for (std::size_t i = range.begin() * kDim; i < range.end() * kDim; ++i)
         r[i] = static_cast<float>(rng.normal());
     });
@@ -71,7 +71,7 @@ const std::vector<float>& clustered_rows() {
     for (float& v : centres) v = static_cast<float>(rng.normal());
     std::vector<float> r(kRows * kDim);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, kRows, 4096), [&](const auto& range) {
-      Rng local(mix_seed(13, range.begin()));
+      Rng local(mix_seed(13, {range.begin()}));
       for (std::size_t i = range.begin(); i < range.end(); ++i)
         for (std::size_t d = 0; d < kDim; ++d)
           r[i * kDim + d] =

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <numeric>
 #include <vector>
 
@@ -34,6 +35,25 @@ TEST(Rng, UniformStaysInRangeAndCoversIt) {
   for (int c : counts) EXPECT_NEAR(c, 10000, 500);  // ~5 sigma
   for (int i = 0; i < 1000; ++i) EXPECT_LT(rng.uniform64(std::uint64_t{1} << 40), std::uint64_t{1} << 40);
   EXPECT_EQ(rng.uniform(1), 0u);
+}
+
+TEST(Rng, Uniform64IsUnbiasedForAwkwardBounds) {
+  // 3 * 2^30 is where a plain modulo of 32 random bits would be most biased (2:1); the LSH
+  // samplers draw from bounds of every size.
+  Rng rng(1);
+  const std::uint64_t bound = 3ULL << 30;
+  constexpr int kDraws = 60000;
+  int low = 0;
+  for (int i = 0; i < kDraws; ++i) {
+    const std::uint64_t r = rng.uniform64(bound);
+    ASSERT_LT(r, bound);
+    low += r < bound / 3;
+  }
+  const double p = 1.0 / 3;
+  EXPECT_NEAR(low / static_cast<double>(kDraws), p, 4 * std::sqrt(p * (1 - p) / kDraws));
+  for (std::uint64_t b : {1ULL, 2ULL, 7ULL, (1ULL << 32) + 5, ~0ULL}) {
+    for (int i = 0; i < 100; ++i) ASSERT_LT(rng.uniform64(b), b);
+  }
 }
 
 TEST(Rng, FloatsAndNormalsHaveTheRightMoments) {

@@ -24,7 +24,7 @@ struct Fixture {
   Fixture() : tables(config(), 4), keys(kTables, 0), scratch(kItems) {
     std::vector<std::uint32_t> item_keys(kTables * kItems);
     Rng rng(1);
-    for (std::uint32_t& k : item_keys) k = static_cast<std::uint32_t>(rng.uniform(16));
+    for (std::uint32_t& k : item_keys) k = static_cast<std::uint32_t>(rng.uniform64(16));
     tables.build_from_keys(item_keys.data(), kItems);
   }
   static LshConfig config() {

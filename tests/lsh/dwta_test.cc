@@ -35,7 +35,7 @@ void sparse_pair(std::size_t dim, std::size_t nnz, std::size_t shared, double rh
   std::vector<std::uint32_t> dims;
   std::set<std::uint32_t> used;
   while (dims.size() < 2 * nnz - shared) {
-    const auto d = static_cast<std::uint32_t>(rng.uniform(dim));
+    const auto d = static_cast<std::uint32_t>(rng.uniform64(dim));
     if (used.insert(d).second) dims.push_back(d);
   }
   a = {};
@@ -86,9 +86,9 @@ TEST(Dwta, DenseFormEqualsSparseFormAndZerosAreMissing) {
     std::vector<float> x(200, 0.0F);
     SparseVector v;
     for (std::uint32_t d = 0; d < 200; ++d)
-      if (rng.uniform(10) == 0) {
+      if (rng.uniform64(10) == 0) {
         // Negative values: a zero must not beat them, which WTA would let it do.
-        x[d] = -1.0F - static_cast<float>(rng.uniform01());
+        x[d] = -1.0F - static_cast<float>(rng.uniform_double());
         v.index.push_back(d);
         v.value.push_back(x[d]);
       }

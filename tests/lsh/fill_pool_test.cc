@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "slide/lsh/active_set.h"
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 
 namespace slide::lsh {
 namespace {
@@ -32,7 +32,7 @@ struct Tables {
   Tables() {
     std::vector<std::uint32_t> item_keys(kTables * kItems);
     Rng rng(1);
-    for (std::uint32_t& k : item_keys) k = static_cast<std::uint32_t>(rng.uniform(16));
+    for (std::uint32_t& k : item_keys) k = static_cast<std::uint32_t>(rng.uniform64(16));
     tables.build_from_keys(item_keys.data(), kItems);
   }
   std::set<std::uint32_t> in_buckets() const {

@@ -51,7 +51,7 @@ TEST(LshTables, BucketsHoldTheIdsOfTheirKey) {
   const std::size_t n = 500;
   std::vector<std::uint32_t> keys(3 * n);
   Rng rng(1);
-  for (std::uint32_t& k : keys) k = static_cast<std::uint32_t>(rng.uniform(16));
+  for (std::uint32_t& k : keys) k = static_cast<std::uint32_t>(rng.uniform64(16));
   tables.build_from_keys(keys.data(), n);
   EXPECT_TRUE(tables.direct_index());
   EXPECT_EQ(tables.stored(), 3 * n);
@@ -123,7 +123,7 @@ TEST(LshTables, SortedIndexMatchesDirectIndex) {
   const std::size_t n = 3000;
   std::vector<std::uint32_t> keys(4 * n);
   Rng rng(2);
-  for (std::uint32_t& k : keys) k = static_cast<std::uint32_t>(rng.uniform(300));
+  for (std::uint32_t& k : keys) k = static_cast<std::uint32_t>(rng.uniform64(300));
   LshTables direct(table_config(HashFamily::simhash, 16, 4, 5, Replacement::reservoir), 8);
   LshTables sorted_index(table_config(HashFamily::simhash, 20, 4, 5, Replacement::reservoir), 8);
   direct.build_from_keys(keys.data(), n);
@@ -232,7 +232,7 @@ TEST(LshTables, MemoryIsProportionalToWhatIsStored) {
   LshTables tables(table_config(HashFamily::dwta, 6, 5, 128, Replacement::fifo), 16);
   std::vector<std::uint32_t> keys(5 * n);
   Rng rng(6);
-  for (std::uint32_t& k : keys) k = static_cast<std::uint32_t>(rng.uniform(262144));
+  for (std::uint32_t& k : keys) k = static_cast<std::uint32_t>(rng.uniform64(262144));
   tables.build_from_keys(keys.data(), n);
   EXPECT_EQ(tables.stored(), 5 * n);
   const std::size_t expected = 4 * (5 * n) + 4 * 5 * (262144 + 1);

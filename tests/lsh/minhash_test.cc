@@ -29,7 +29,7 @@ void set_pair(std::size_t dim, std::size_t size, std::size_t shared, Rng& rng,
   std::set<std::uint32_t> used;
   std::vector<std::uint32_t> dims;
   while (dims.size() < 2 * size - shared) {
-    const auto d = static_cast<std::uint32_t>(rng.uniform(dim));
+    const auto d = static_cast<std::uint32_t>(rng.uniform64(dim));
     if (used.insert(d).second) dims.push_back(d);
   }
   a.assign(dims.begin(), dims.begin() + static_cast<std::ptrdiff_t>(size));
@@ -89,7 +89,7 @@ TEST(MinHash, DenseNonZerosEqualTheSparseSetAndNoCodeIsEmpty) {
     std::vector<std::uint32_t> idx;
     std::vector<float> val;
     for (std::uint32_t d = 0; d < 1000; ++d)
-      if (rng.uniform(100) == 0) {
+      if (rng.uniform64(100) == 0) {
         x[d] = 0.5F;
         idx.push_back(d);
         val.push_back(0.5F);

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 
 namespace slide::lsh::testing {
 
@@ -44,7 +44,7 @@ inline PlantedData make_planted_data(std::size_t n, std::size_t dim, std::size_t
     std::vector<std::uint32_t> ids;
     for (std::size_t p = 0; p < planted_per_query; ++p) {
       std::uint32_t id;
-      do id = static_cast<std::uint32_t>(rng.uniform(n));
+      do id = static_cast<std::uint32_t>(rng.uniform64(n));
       while (used[id]);
       used[id] = 1;
       ids.push_back(id);

@@ -105,7 +105,7 @@ TEST(SimHash, KeysPackOneBitPerCodeAndSparseEqualsDense) {
     idx.clear();
     val.clear();
     for (std::uint32_t d = 0; d < 300; ++d) {
-      if (rng.uniform(5) == 0) {
+      if (rng.uniform64(5) == 0) {
         x[d] = static_cast<float>(rng.normal());
         idx.push_back(d);
         val.push_back(x[d]);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 
 namespace slide::lsh::testing {
 

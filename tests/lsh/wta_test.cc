@@ -84,7 +84,7 @@ TEST(Wta, SparseInputMeansZerosAndKeysPackExactly) {
     idx.clear();
     val.clear();
     for (std::uint32_t d = 0; d < 64; ++d)
-      if (rng.uniform(3) == 0) {
+      if (rng.uniform64(3) == 0) {
         x[d] = static_cast<float>(rng.normal());
         idx.push_back(d);
         val.push_back(x[d]);
@@ -136,7 +136,7 @@ TEST(Wta, BlockRowHashingEqualsPerVectorHashingInEveryKernelSet) {
     const std::size_t n = 45;  // two full blocks of 16 and a partial one
     const std::size_t stride = dim + 3;
     std::vector<float> rows(n * stride);
-    for (float& v : rows) v = rng.uniform(4) == 0 ? 0.0F : static_cast<float>(rng.normal());
+    for (float& v : rows) v = rng.uniform64(4) == 0 ? 0.0F : static_cast<float>(rng.normal());
     float* zero_row = rows.data() + 3 * stride;
     float* tie_row = rows.data() + 4 * stride;
     float* sparse_row = rows.data() + 5 * stride;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "slide/core/error.h"
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 #include "slide/simd/dispatch.h"
 
 namespace slide::lsh {
@@ -46,14 +46,14 @@ std::size_t fill(Chosen& chosen, std::size_t target, std::size_t n, Rng& rng) {
     for (std::uint32_t id = 0; id < n; ++id) chosen.push(static_cast<std::uint32_t>(id));
   } else if (target <= n / 2) {
     // At most half the ids are taken: rejection needs fewer than two draws per id.
-    while (chosen.size() < target) chosen.push(static_cast<std::uint32_t>(rng.uniform(n)));
+    while (chosen.size() < target) chosen.push(static_cast<std::uint32_t>(rng.uniform64(n)));
   } else {
     // Selection sampling (Knuth's algorithm S) over the free ids: exact and O(n).
     std::size_t left = available;
     for (std::size_t id = 0; id < n && need > 0; ++id) {
       const auto u = static_cast<std::uint32_t>(id);
       if (chosen.has(u)) continue;
-      if (rng.uniform(left) < need) {
+      if (rng.uniform64(left) < need) {
         chosen.push(u);
         --need;
       }
@@ -74,12 +74,12 @@ const std::vector<std::uint32_t>& fill_pool(QueryScratch& scratch, std::size_t s
   }
   pool.clear();
   std::vector<std::uint8_t>& marker = scratch.chosen;
-  Rng rng(mix64(seed ^ 0x9e3779b97f4a7c15ULL));
+  Rng rng(seed ^ 0x9e3779b97f4a7c15ULL);
   if (size >= n) {
     for (std::size_t id = 0; id < n; ++id) pool.push_back(static_cast<std::uint32_t>(id));
   } else {
     while (pool.size() < size) {
-      const auto id = static_cast<std::uint32_t>(rng.uniform(n));
+      const auto id = static_cast<std::uint32_t>(rng.uniform64(n));
       if (!marker[id]) {
         marker[id] = 1;
         pool.push_back(id);
@@ -101,7 +101,7 @@ std::size_t fill_from_pool(Chosen& chosen, std::size_t target, std::size_t n, Rn
   std::size_t draws = 0;
   const std::size_t max_draws = 2 * pool.size();
   while (chosen.size() < target && draws < max_draws) {
-    chosen.push(pool[rng.uniform(pool.size())]);
+    chosen.push(pool[rng.uniform64(pool.size())]);
     ++draws;
   }
   fill(chosen, target, n, rng);
@@ -111,7 +111,7 @@ std::size_t fill_from_pool(Chosen& chosen, std::size_t target, std::size_t n, Rn
 // Moves `count` uniformly chosen elements of v to its front (partial Fisher-Yates).
 void sample_front(std::vector<std::uint32_t>& v, std::size_t count, Rng& rng) {
   for (std::size_t i = 0; i < count && i + 1 < v.size(); ++i)
-    std::swap(v[i], v[i + rng.uniform(v.size() - i)]);
+    std::swap(v[i], v[i + rng.uniform64(v.size() - i)]);
 }
 
 }  // namespace
@@ -184,7 +184,7 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
   }
   SelectStats stats;
   out.clear();
-  Rng rng(mix64(seed));
+  Rng rng(seed);
   // Random fill of the table policies: from the batch's pool when there is one (drawn before
   // `chosen` marks anything, as it borrows the same marker array).
   const std::vector<std::uint32_t>* pool =
@@ -214,7 +214,7 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
       for (std::uint32_t t = 0; t < l; ++t) order[t] = t;
       const std::size_t before = chosen.size();
       for (std::uint32_t s = 0; s < l && chosen.size() < target; ++s) {
-        std::swap(order[s], order[s + rng.uniform(l - s)]);  // the next table, lazily shuffled
+        std::swap(order[s], order[s + rng.uniform64(l - s)]);  // the next table, lazily shuffled
         const std::uint32_t t = order[s];
         const std::span<const std::uint32_t> ids = tables->bucket(t, keys[t]);
         ++stats.tables_used;

@@ -26,7 +26,7 @@
 //   ActiveSetSelector selector(active_config, n_labels);
 //   ...per example:
 //   tables.hash_dense(hidden, scratch.keys.data());        // scratch.keys sized L
-//   selector.select(labels, &tables, scratch.keys.data(), mix_seed(seed, epoch, batch, example),
+//   selector.select(labels, &tables, scratch.keys.data(), mix_seed(seed, {epoch, batch, example}),
 //                   scratch, active_ids);
 
 #include <cstddef>

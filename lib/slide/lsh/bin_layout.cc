@@ -3,14 +3,14 @@
 #include <numeric>
 
 #include "slide/core/error.h"
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 
 namespace slide::lsh {
 namespace {
 
 void shuffle(std::vector<std::uint32_t>& v, Rng& rng) {
   for (std::size_t i = v.size(); i > 1; --i) {
-    const std::size_t j = rng.uniform(i);
+    const std::size_t j = rng.uniform64(i);
     std::swap(v[i - 1], v[j]);
   }
 }
@@ -28,7 +28,7 @@ BinLayout BinLayout::fixed_width(std::size_t dim, std::uint32_t num_bins, std::u
   layout.dims_.reserve(std::size_t{num_bins} * width);
   const std::size_t bins_per_perm = dim / width;
   std::vector<std::uint32_t> perm(dim);
-  Rng rng(mix_seed(seed, 0x57a));
+  Rng rng(seed, 0x57a);
   while (layout.dims_.size() < std::size_t{num_bins} * width) {
     std::iota(perm.begin(), perm.end(), 0U);
     shuffle(perm, rng);
@@ -48,7 +48,7 @@ BinLayout BinLayout::partition(std::size_t dim, std::uint32_t num_bins, std::uin
   const std::size_t perms = (num_bins + dim - 1) / dim;
   const std::size_t positions = perms * dim;
   std::vector<std::uint32_t> perm(dim);
-  Rng rng(mix_seed(seed, 0x0b1));
+  Rng rng(seed, 0x0b1);
   layout.dims_.reserve(positions);
   for (std::size_t p = 0; p < perms; ++p) {
     std::iota(perm.begin(), perm.end(), 0U);
@@ -89,7 +89,7 @@ void densify(std::uint32_t* codes, std::uint32_t num_bins, std::uint64_t seed) {
     std::uint32_t source = kEmptyCode;
     for (int attempt = 1; attempt <= kMaxProbes; ++attempt) {
       const auto probe = static_cast<std::uint32_t>(
-          mix_seed(seed, b, static_cast<std::uint64_t>(attempt)) % num_bins);
+          mix_seed(seed, {b, static_cast<std::uint64_t>(attempt)}) % num_bins);
       if (codes[probe] != kEmptyCode && (codes[probe] & 0x80000000U) == 0) {
         source = probe;
         break;

@@ -4,7 +4,7 @@
 #include <limits>
 #include <vector>
 
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 #include "slide/lsh/wta_block.h"
 
 namespace slide::lsh {
@@ -22,15 +22,15 @@ DwtaHash::DwtaHash(const LshConfig& config, std::size_t dim)
     : HashFunctions(config, dim),
       width_(bin_width(config, dim)),
       layout_(BinLayout::fixed_width(dim, config.k * config.l, width_,
-                                     mix_seed(config.seed, 0xd77a))),
-      probe_seed_(mix_seed(config.seed, 0x9806e)),
-      reduce_seed_(width_ > config.bin_size ? mix_seed(config.seed, 0x7ed) : 0) {}
+                                     mix_seed(config.seed, {0xd77a}))),
+      probe_seed_(mix_seed(config.seed, {0x9806e})),
+      reduce_seed_(width_ > config.bin_size ? mix_seed(config.seed, {0x7ed}) : 0) {}
 
 void DwtaHash::reduce(std::uint32_t* codes) const {
   if (width_ == config().bin_size) return;
   for (std::uint32_t b = 0; b < num_codes(); ++b)
     if (codes[b] != kEmptyCode)
-      codes[b] = static_cast<std::uint32_t>(mix_seed(reduce_seed_, b, codes[b]) % config().bin_size);
+      codes[b] = static_cast<std::uint32_t>(mix_seed(reduce_seed_, {b, codes[b]}) % config().bin_size);
 }
 
 void DwtaHash::codes_dense(const float* x, std::uint32_t* codes_out) const {

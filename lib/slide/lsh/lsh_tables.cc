@@ -9,7 +9,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "slide/core/error.h"
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 
 namespace slide::lsh {
 namespace {
@@ -57,8 +57,8 @@ std::uint32_t LshTables::slot_for(std::uint32_t t, std::uint32_t key,
   if (position < cap) return position;
   if (config_.replacement == Replacement::fifo) return position % cap;  // overwrite the oldest
   // Algorithm R: the position-th insert replaces a uniform slot with probability cap/(pos+1).
-  Rng rng(mix_seed(config_.seed ^ 0x2e5e2e5e2e5eULL, t, key, position));
-  const auto j = static_cast<std::uint32_t>(rng.uniform(std::uint64_t{position} + 1));
+  Rng rng(config_.seed ^ 0x2e5e2e5e2e5eULL, t, key, position);
+  const auto j = static_cast<std::uint32_t>(rng.uniform64(std::uint64_t{position} + 1));
   return j < cap ? j : kDropped;
 }
 

@@ -2,18 +2,18 @@
 
 #include <vector>
 
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 
 namespace slide::lsh {
 
 MinHash::MinHash(const LshConfig& config, std::size_t dim)
     : HashFunctions(config, dim),
-      layout_(BinLayout::partition(dim, config.k * config.l, mix_seed(config.seed, 0x314))),
-      code_seed_(mix_seed(config.seed, 0xc0de)),
-      probe_seed_(mix_seed(config.seed, 0x9806e)) {}
+      layout_(BinLayout::partition(dim, config.k * config.l, mix_seed(config.seed, {0x314}))),
+      code_seed_(mix_seed(config.seed, {0xc0de})),
+      probe_seed_(mix_seed(config.seed, {0x9806e})) {}
 
 std::uint32_t MinHash::reduce(std::uint32_t bin, std::uint32_t dimension) const {
-  return static_cast<std::uint32_t>(mix_seed(code_seed_, bin, dimension) % config().bin_size);
+  return static_cast<std::uint32_t>(mix_seed(code_seed_, {bin, dimension}) % config().bin_size);
 }
 
 void MinHash::codes_dense(const float* x, std::uint32_t* codes_out) const {

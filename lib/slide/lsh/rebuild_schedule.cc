@@ -5,7 +5,7 @@
 #include <string>
 
 #include "slide/core/error.h"
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 
 namespace slide::lsh {
 
@@ -58,11 +58,11 @@ RefreshAction RebuildSchedule::after_batch(std::uint64_t batches_done,
 ChangeMonitor::ChangeMonitor(std::size_t n_rows, std::size_t sample_size, std::uint64_t seed) {
   const std::size_t m = std::min(n_rows, sample_size);
   // Floyd's algorithm: m distinct rows, sorted for locality.
-  Rng rng(mix_seed(seed, 0xc4a96e));
+  Rng rng(seed, 0xc4a96e);
   std::vector<bool> taken(n_rows, false);
   sample_.reserve(m);
   for (std::size_t j = n_rows - m; j < n_rows; ++j) {
-    auto t = static_cast<std::uint32_t>(rng.uniform(j + 1));
+    auto t = static_cast<std::uint32_t>(rng.uniform64(j + 1));
     if (taken[t]) t = static_cast<std::uint32_t>(j);
     taken[t] = true;
     sample_.push_back(t);

@@ -5,7 +5,7 @@
 #include <numeric>
 #include <string_view>
 
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 #include "slide/simd/dispatch.h"
 
 namespace slide::lsh {
@@ -22,7 +22,7 @@ float* float_buffer(std::size_t n) {
 SimHash::SimHash(const LshConfig& config, std::size_t dim) : HashFunctions(config, dim) {
   const std::uint32_t m = num_codes();
   matrix_.assign(std::size_t{m} * dim, 0.0F);
-  Rng rng(mix_seed(config.seed, 0x5147));
+  Rng rng(config.seed, 0x5147);
   if (config.projection == SimHashProjection::gaussian) {
     for (float& w : matrix_) w = static_cast<float>(rng.normal());
   } else {
@@ -33,9 +33,9 @@ SimHash::SimHash(const LshConfig& config, std::size_t dim) : HashFunctions(confi
     for (std::uint32_t j = 0; j < m; ++j) {
       // A fresh uniform subset per projection: partial Fisher-Yates over the running order.
       for (std::size_t i = 0; i < nonzeros; ++i) {
-        const std::size_t pick = i + rng.uniform(dim - i);
+        const std::size_t pick = i + rng.uniform64(dim - i);
         std::swap(dims[i], dims[pick]);
-        matrix_[j * dim + dims[i]] = (rng.next() >> 63) ? 1.0F : -1.0F;
+        matrix_[j * dim + dims[i]] = (rng.next_u64() >> 63) ? 1.0F : -1.0F;
       }
     }
   }

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "slide/lsh/random.h"
+#include "slide/core/random.h"
 #include "slide/lsh/wta_block.h"
 
 namespace slide::lsh {
@@ -10,7 +10,7 @@ namespace slide::lsh {
 WtaHash::WtaHash(const LshConfig& config, std::size_t dim)
     : HashFunctions(config, dim),
       layout_(BinLayout::fixed_width(dim, config.k * config.l, config.bin_size,
-                                     mix_seed(config.seed, 0x77a))) {}
+                                     mix_seed(config.seed, {0x77a}))) {}
 
 void WtaHash::codes_dense(const float* x, std::uint32_t* codes_out) const {
   const std::uint32_t width = config().bin_size;

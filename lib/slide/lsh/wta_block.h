@@ -23,7 +23,7 @@ inline constexpr std::size_t kWtaLanes = 16;
 // Keys of n dense rows (table-major, as HashFunctions::hash_rows) for WtaHash (zeros_missing
 // false) and DwtaHash (true; rows with empty bins are densified with probe_seed).
 // Bins are `width` wide; if reduce_seed != 0 a non-empty bin's position p becomes
-// mix_seed(reduce_seed, bin, p) % bin_size (DwtaHash's wide bins).
+// mix_seed(reduce_seed, {bin, p}) % bin_size (DwtaHash's wide bins).
 void wta_hash_rows(const HashFunctions& functions, const BinLayout& layout, std::uint32_t width,
                    bool zeros_missing, std::uint64_t probe_seed, std::uint64_t reduce_seed,
                    const float* rows, std::size_t row_stride, std::size_t n,
