@@ -34,6 +34,8 @@
 namespace {
 
 using namespace slide::lsh;
+using slide::mix_seed;
+using slide::Rng;
 
 constexpr std::size_t kRows = 670091;
 constexpr std::size_t kDim = 128;

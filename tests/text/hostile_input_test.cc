@@ -67,7 +67,7 @@ TEST(HostileTextInput, DefaultLimitStopsAnEndlessLine) {
   LineReader reader(endless("", &pulled));
   std::string line;
   EXPECT_THROW(reader.line(line), DataError);
-  EXPECT_LE(pulled, LineReader::kDefaultMaxLineBytes + LineReader::kCapacity);
+  EXPECT_LE(pulled, LineReader::kDefaultMaxLineBytes + LineReader::kBlockBytes);
 }
 
 TEST(HostileTextInput, LinesUpToTheLimitAreRead) {

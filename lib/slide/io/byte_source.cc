@@ -1,57 +1,44 @@
 #include "slide/io/byte_source.h"
 
-#include <poll.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "slide/core/error.h"
 
 namespace slide::io {
 
-ByteSource::ByteSource(int fd, bool owns_fd, std::string name)
-    : fd_(fd), owns_fd_(owns_fd), name_(std::move(name)) {}
-
-ByteSource::~ByteSource() {
-  if (owns_fd_) ::close(fd_);
+ByteSource memory_source(std::string_view text, std::string name, std::size_t max_read) {
+  auto rest = std::make_shared<std::string_view>(text);
+  return {[rest, max_read](char* buf, std::size_t n) {
+            const std::size_t take = std::min({n, max_read, rest->size()});
+            std::memcpy(buf, rest->data(), take);
+            rest->remove_prefix(take);
+            return take;
+          },
+          std::move(name)};
 }
 
-std::span<const unsigned char> ByteSource::peek_head() {
-  // A pipe may deliver the magic bytes in several pieces: read until we have them all, the end,
-  // or enough to rule out every format (a terminal or a line-by-line producer may send less).
-  while (head_size_ < head_.size() && could_start_magic({head_.data(), head_size_})) {
-    std::size_t got =
-        read_fd(reinterpret_cast<char*>(head_.data()) + head_size_, head_.size() - head_size_);
-    if (got == 0) break;
-    head_size_ += got;
-  }
-  return {head_.data(), head_size_};
+ByteSource istream_source(std::istream& in, std::string name) {
+  ByteSource source;
+  source.name = name;
+  source.read = [&in, name = std::move(name)](char* buf, std::size_t n) -> std::size_t {
+    in.read(buf, static_cast<std::streamsize>(n));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (in.bad()) throw IoError(name, "read error");
+    return got;
+  };
+  return source;
 }
 
-std::size_t ByteSource::read(char* buffer, std::size_t n) {
-  if (n == 0) return 0;
-  if (head_pos_ < head_size_) {
-    std::size_t take = std::min(n, head_size_ - head_pos_);
-    std::memcpy(buffer, head_.data() + head_pos_, take);
-    head_pos_ += take;
-    return take;
-  }
-  return read_fd(buffer, n);
-}
-
-std::size_t ByteSource::read_fd(char* buffer, std::size_t n) {
-  for (;;) {
-    ssize_t got = ::read(fd_, buffer, n);
-    if (got >= 0) return static_cast<std::size_t>(got);
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      // A non-blocking descriptor (a parent may leave stdin so): wait until it has data.
-      pollfd ready{fd_, POLLIN, 0};
-      if (::poll(&ready, 1, -1) >= 0 || errno == EINTR) continue;
-    }
-    throw IoError(name_, std::string("read error: ") + std::strerror(errno));
-  }
+ByteSink ostream_sink(std::ostream& out, std::string name) {
+  ByteSink sink;
+  sink.name = name;
+  sink.write = [&out, name = std::move(name)](const char* data, std::size_t n) {
+    out.write(data, static_cast<std::streamsize>(n));
+    if (!out) throw IoError(name, "write error");
+  };
+  return sink;
 }
 
 }  // namespace slide::io

@@ -1,43 +1,42 @@
 #pragma once
 
-// The raw bytes of an input: a file descriptor read with read(2), with the first bytes of the
-// stream held back so that the compression can be detected from them on a pipe, which cannot seek.
+// The one pull interface (and its push counterpart) over streams of bytes, so that every reader
+// and writer of the library (XC data, corpora, vocabularies, vector and question files) works on
+// any input however it was opened: a file or stdin, plain or decompressed (io::InputStream, through
+// input_source() in input.h), a string in memory, a std::istream; and writes to a temporary file
+// renamed on commit (output_sink() in output.h) or a std::ostream.
 
-#include <array>
 #include <cstddef>
-#include <span>
+#include <functional>
+#include <istream>
+#include <ostream>
 #include <string>
-
-#include "slide/io/compression.h"
+#include <string_view>
 
 namespace slide::io {
 
-class ByteSource {
- public:
-  // Takes ownership of fd when owns_fd (it is closed by the destructor).
-  ByteSource(int fd, bool owns_fd, std::string name);
-  ~ByteSource();
-  ByteSource(const ByteSource&) = delete;
-  ByteSource& operator=(const ByteSource&) = delete;
-
-  // Reads the first kMagicBytes bytes (fewer if the stream is shorter, or once they rule out every
-  // compressed format) and keeps them for read(). Call once, before any read().
-  std::span<const unsigned char> peek_head();
-
-  // Reads up to n bytes; returns 0 only at the end of the stream. Throws IoError on a read error.
-  std::size_t read(char* buffer, std::size_t n);
-
-  const std::string& name() const { return name_; }
-
- private:
-  std::size_t read_fd(char* buffer, std::size_t n);
-
-  int fd_;
-  bool owns_fd_;
-  std::string name_;
-  std::array<unsigned char, kMagicBytes> head_{};
-  std::size_t head_size_ = 0;
-  std::size_t head_pos_ = 0;
+struct ByteSource {
+  // Reads up to n bytes into buf and returns how many it read; returns 0 only at the end of the
+  // input. Errors (a device error, a truncated compressed stream) are thrown, never returned.
+  std::function<std::size_t(char* buf, std::size_t n)> read;
+  // The name used in error messages (the path, or "<stdin>").
+  std::string name;
 };
+
+struct ByteSink {
+  // Writes all n bytes or throws (IoError naming the output).
+  std::function<void(const char* data, std::size_t n)> write;
+  std::string name;
+};
+
+// A view of bytes held in memory (tests, small inline data), handed out at most max_read bytes a
+// call; the text must outlive the source.
+ByteSource memory_source(std::string_view text, std::string name,
+                         std::size_t max_read = static_cast<std::size_t>(-1));
+// Adapts an istream. A stream that ends in the bad() state raises IoError naming `name`. The
+// stream must outlive the source.
+ByteSource istream_source(std::istream& in, std::string name);
+// Adapts an ostream; a failed write raises IoError naming `name`.
+ByteSink ostream_sink(std::ostream& out, std::string name);
 
 }  // namespace slide::io

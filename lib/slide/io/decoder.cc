@@ -17,27 +17,27 @@ namespace bio = boost::iostreams;
 
 class PlainDecoder final : public Decoder {
  public:
-  explicit PlainDecoder(ByteSource& source) : source_(source) {}
+  explicit PlainDecoder(FileReader& source) : source_(source) {}
   std::size_t read(char* buffer, std::size_t n) override { return source_.read(buffer, n); }
 
  private:
-  ByteSource& source_;
+  FileReader& source_;
 };
 
-// A Boost.Iostreams Source over a ByteSource (Boost copies devices, hence the pointer).
-class ByteSourceDevice {
+// A Boost.Iostreams Source over a FileReader (Boost copies devices, hence the pointer).
+class FileReaderDevice {
  public:
   using char_type = char;
   using category = bio::source_tag;
 
-  explicit ByteSourceDevice(ByteSource* source) : source_(source) {}
+  explicit FileReaderDevice(FileReader* source) : source_(source) {}
   std::streamsize read(char* buffer, std::streamsize n) {
     std::size_t got = source_->read(buffer, static_cast<std::size_t>(n));
     return got == 0 ? -1 : static_cast<std::streamsize>(got);
   }
 
  private:
-  ByteSource* source_;
+  FileReader* source_;
 };
 
 // Explains a zlib status code raised through Boost.
@@ -88,7 +88,7 @@ std::string lzma_reason(int code) {
 // into badbit).
 class BoostDecoder final : public Decoder {
  public:
-  BoostDecoder(Compression compression, ByteSource& source)
+  BoostDecoder(Compression compression, FileReader& source)
       : compression_(compression), source_(source) {
     switch (compression) {
       case Compression::kGzip:
@@ -103,7 +103,7 @@ class BoostDecoder final : public Decoder {
       default:
         throw UsageError("BoostDecoder: unsupported compression");
     }
-    chain_.push(ByteSourceDevice(&source_), kBufferSize);
+    chain_.push(FileReaderDevice(&source_), kBufferSize);
   }
 
   std::size_t read(char* buffer, std::size_t n) override {
@@ -134,13 +134,13 @@ class BoostDecoder final : public Decoder {
   }
 
   Compression compression_;
-  ByteSource& source_;
+  FileReader& source_;
   bio::filtering_streambuf<bio::input> chain_;
 };
 
 }  // namespace
 
-std::unique_ptr<Decoder> make_decoder(Compression compression, ByteSource& source) {
+std::unique_ptr<Decoder> make_decoder(Compression compression, FileReader& source) {
   switch (compression) {
     case Compression::kNone:
       return std::make_unique<PlainDecoder>(source);

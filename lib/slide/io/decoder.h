@@ -1,13 +1,13 @@
 #pragma once
 
-// The decompression stage of an input: turns the raw bytes of a ByteSource into the bytes the
+// The decompression stage of an input: turns the raw bytes of a FileReader into the bytes the
 // caller reads. Every implementation raises DataError at the read that meets a truncated or
 // corrupt stream, and returns 0 only at the clean end of a complete stream.
 
 #include <cstddef>
 #include <memory>
 
-#include "slide/io/byte_source.h"
+#include "slide/io/file_reader.h"
 #include "slide/io/compression.h"
 
 namespace slide::io {
@@ -22,6 +22,6 @@ class Decoder {
 };
 
 // The decoder for compression, reading from source (which must outlive it).
-std::unique_ptr<Decoder> make_decoder(Compression compression, ByteSource& source);
+std::unique_ptr<Decoder> make_decoder(Compression compression, FileReader& source);
 
 }  // namespace slide::io

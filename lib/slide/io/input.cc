@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "slide/core/error.h"
-#include "slide/io/byte_source.h"
+#include "slide/io/file_reader.h"
 #include "slide/io/decoder.h"
 
 namespace slide::io {
@@ -21,7 +21,7 @@ constexpr std::size_t kBufferSize = 256 * 1024;
 }  // namespace
 
 InputStream::InputStream(int fd, bool owns_fd, std::string name)
-    : name_(std::move(name)), source_(std::make_unique<ByteSource>(fd, owns_fd, name_)) {
+    : name_(std::move(name)), source_(std::make_unique<FileReader>(fd, owns_fd, name_)) {
   compression_ = detect_compression(source_->peek_head());
   decoder_ = make_decoder(compression_, *source_);
 }
@@ -116,6 +116,10 @@ bool InputStream::getline(std::string& line) {
       bytes_read_ += available;
     }
   });
+}
+
+ByteSource input_source(InputStream& in) {
+  return {[&in](char* buffer, std::size_t n) { return in.read(buffer, n); }, in.name()};
 }
 
 std::unique_ptr<InputStream> open_input(const std::string& path) {

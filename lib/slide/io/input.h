@@ -19,11 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "slide/io/byte_source.h"
 #include "slide/io/compression.h"
 
 namespace slide::io {
 
-class ByteSource;
+class FileReader;
 class Decoder;
 
 class InputStream {
@@ -71,7 +72,7 @@ class InputStream {
   auto guarded(Operation&& operation);
 
   std::string name_;
-  std::unique_ptr<ByteSource> source_;
+  std::unique_ptr<FileReader> source_;
   std::unique_ptr<Decoder> decoder_;
   Compression compression_ = Compression::kNone;
   std::vector<char> buffer_;
@@ -82,6 +83,9 @@ class InputStream {
   bool ended_ = false;
   std::exception_ptr failure_;
 };
+
+// The stream as the library's ByteSource (its readers take one). The stream must outlive it.
+ByteSource input_source(InputStream& in);
 
 // Opens path for reading; "-" is stdin (named "<stdin>", not closed by the stream). Throws
 // InputOpenError if the file is missing, unreadable or a directory.

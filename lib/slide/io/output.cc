@@ -207,4 +207,8 @@ std::unique_ptr<OutputStream> open_output(const std::string& path) {
   return std::unique_ptr<OutputStream>(new OutputStream(fd, path, std::move(temporary)));
 }
 
+ByteSink output_sink(OutputStream& out) {
+  return {[&out](const char* data, std::size_t n) { out.write(data, n); }, out.name()};
+}
+
 }  // namespace slide::io

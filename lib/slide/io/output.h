@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "slide/io/byte_source.h"
+
 namespace slide::io {
 
 class OutputStream {
@@ -67,6 +69,9 @@ class OutputStream {
 
  private:
   friend std::unique_ptr<OutputStream> open_output(const std::string& path);
+
+// The stream as the library's ByteSink (its writers take one). The stream must outlive it.
+ByteSink output_sink(OutputStream& out);
   OutputStream(int fd, std::string name, std::string temporary_path);
   void flush_buffer();
   void check_open() const;
@@ -90,5 +95,8 @@ class OutputStream {
 // missing or read-only directory raises OutputCreateError before any work is done. The file gets
 // the mode of the file it replaces, or 0666 minus the umask for a new one.
 std::unique_ptr<OutputStream> open_output(const std::string& path);
+
+// The stream as the library's ByteSink (its writers take one). The stream must outlive it.
+ByteSink output_sink(OutputStream& out);
 
 }  // namespace slide::io

@@ -14,7 +14,7 @@ constexpr int kMaxWindowLog = 31;
 
 }  // namespace
 
-ZstdDecoder::ZstdDecoder(ByteSource& source)
+ZstdDecoder::ZstdDecoder(FileReader& source)
     : source_(source), context_(ZSTD_createDCtx()), input_(ZSTD_DStreamInSize()) {
   if (context_ == nullptr) throw ResourceError(source_.name() + ": cannot allocate a zstd context");
   ZSTD_DCtx_setParameter(context_, ZSTD_d_windowLogMax, kMaxWindowLog);

@@ -16,7 +16,7 @@ namespace slide::io {
 
 class ZstdDecoder final : public Decoder {
  public:
-  explicit ZstdDecoder(ByteSource& source);
+  explicit ZstdDecoder(FileReader& source);
   ~ZstdDecoder() override;
   ZstdDecoder(const ZstdDecoder&) = delete;
   ZstdDecoder& operator=(const ZstdDecoder&) = delete;
@@ -24,7 +24,7 @@ class ZstdDecoder final : public Decoder {
   std::size_t read(char* buffer, std::size_t n) override;
 
  private:
-  ByteSource& source_;
+  FileReader& source_;
   ZSTD_DCtx_s* context_;
   std::vector<char> input_;
   std::size_t input_pos_ = 0;
