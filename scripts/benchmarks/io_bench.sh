@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Decode throughput of the input streams per format on a ~50 MB text (docs/PERFORMANCE.md,
 # "Input streams"). Usage: scripts/benchmarks/io_bench.sh [BUILD_DIR]  (default build/)
-# Makes the data in $SLIDE_IO_BENCH_DIR (default /tmp/slide-io-bench) once, then runs io_bench and,
-# as a baseline in the same run, each format's own command-line decoder.
+# Makes the data in $SLIDE_IO_BENCH_DIR (default /tmp/slide-io-bench) once, from the one-line
+# corpus named by $SLIDE_IO_BENCH_CORPUS (the figures used the 34 MB Text8-like corpus; text8 from
+# scripts/fetch-text8, decompressed, serves as well), then runs io_bench and, as a baseline in the
+# same run, each format's own command-line decoder.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
@@ -12,7 +14,8 @@ mkdir -p "$dir"
 if [ ! -s "$dir/text.txt.xz" ]; then
   # text8-like corpus (34 MB, one line) folded into ~200-character lines, plus its first 16 MB
   # again: the repeat is 34 MB back, beyond every compressor's window at these levels.
-  sh "$root/../shared/data/make_text8_like.sh" "$dir/text8.txt"
+  corpus=${SLIDE_IO_BENCH_CORPUS:?set SLIDE_IO_BENCH_CORPUS to a one-line text corpus (e.g. text8)}
+  cp "$corpus" "$dir/text8.txt"
   { fold -s -w 200 "$dir/text8.txt"; head -c 16000000 "$dir/text8.txt" | fold -s -w 200; } \
     > "$dir/text.txt"
   rm "$dir/text8.txt"

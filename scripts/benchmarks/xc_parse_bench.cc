@@ -1,18 +1,17 @@
 // Parse speed of the XC readers and the prediction writer.
 //   build/scripts/benchmarks/xc_parse_bench
-// Reads delicious_train.txt (2.3 MB) and bibtex_train.txt (2.2 MB) from the team's shared data next
-// to the repository, or the files named by SLIDE_XC_BENCH_DELICIOUS / SLIDE_XC_BENCH_BIBTEX.
+// Reads delicious_train.txt (2.3 MB) and bibtex_train.txt (2.2 MB) from corpora/ (decompressed into
+// memory first), or the files named by SLIDE_XC_BENCH_DELICIOUS / SLIDE_XC_BENCH_BIBTEX.
 
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "slide/io/input.h"
 #include "slide/xc/dataset_reader.h"
 #include "slide/xc/metrics.h"
 #include "slide/xc/predictions_io.h"
@@ -21,23 +20,31 @@ namespace {
 
 std::filesystem::path data_file(const char* env, const char* relative) {
   if (const char* path = std::getenv(env)) return path;
-  return std::filesystem::path(__FILE__).parent_path() / "../../../shared/data" / relative;
+  return std::filesystem::path(SLIDE_SOURCE_DIR) / "corpora" / relative;
 }
 
+// The whole (decompressed) file, or "" when it cannot be read (the benchmark then says so).
 std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  try {
+    const auto in = slide::io::open_input(path.string());
+    std::string text;
+    std::vector<char> block(1 << 20);
+    while (const std::size_t n = in->read(block.data(), block.size())) text.append(block.data(), n);
+    return text;
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 const std::string& delicious() {
   static const std::string text =
-      slurp(data_file("SLIDE_XC_BENCH_DELICIOUS", "delicious/delicious_train.txt"));
+      slurp(data_file("SLIDE_XC_BENCH_DELICIOUS", "delicious/delicious_train.txt.zst"));
   return text;
 }
 
 const std::string& bibtex() {
   static const std::string text =
-      slurp(data_file("SLIDE_XC_BENCH_BIBTEX", "bibtex/bibtex_train.txt"));
+      slurp(data_file("SLIDE_XC_BENCH_BIBTEX", "bibtex/bibtex_train.txt.zst"));
   return text;
 }
 
@@ -79,8 +86,8 @@ void BM_ReadXcDeliciousStream(benchmark::State& state) {
 
 // From the shipped zstd file through slide/io (decompression included); MB/s of decompressed text.
 void BM_ReadXcDeliciousZstdFile(benchmark::State& state) {
-  const std::filesystem::path path = std::filesystem::path(__FILE__).parent_path() /
-                                     "../../corpora/delicious/delicious_train.txt.zst";
+  const std::filesystem::path path =
+      std::filesystem::path(SLIDE_SOURCE_DIR) / "corpora/delicious/delicious_train.txt.zst";
   const std::size_t bytes = delicious().size();
   if (!std::filesystem::exists(path) || bytes == 0) {
     state.SkipWithError("data file not found");

@@ -2,7 +2,7 @@
 // data sets (Amazon-670K, Delicious-200K, WikiLSHTC-325K), for benchmarks at scale where the real
 // files cannot be downloaded. Writes the train and test files in the XC repository format.
 //
-// Model of the data (documented in docs/PERFORMANCE.md next to the real sets' statistics):
+// Model of the data (documented in docs/DATA.md next to the real sets' statistics):
 // - Label popularity follows a Zipf law p(rank r) ~ (r + r0)^-alpha; label ids are a random
 //   permutation of ranks, so ids carry no popularity information.
 // - Labels live in clusters of `cluster` consecutive ids; an example draws its first label from the
