@@ -6,26 +6,23 @@
 
 #include "slide/core/error.h"
 #include "slide/io/input.h"
+#include "slide/xc/name_table.h"
 
 namespace slide::xc {
 
-InputFormat parse_input_format(const std::string& name) {
-  if (name == "xc") return InputFormat::xc;
-  if (name == "libsvm") return InputFormat::libsvm;
-  if (name == "split") return InputFormat::split;
-  throw UsageError("unknown data format '" + name + "' (expected xc, libsvm or split)");
-}
+namespace {
 
+constexpr NameTable<InputFormat, 3> kInputFormats{
+    "data format",
+    {{{InputFormat::xc, "xc"}, {InputFormat::libsvm, "libsvm"}, {InputFormat::split, "split"}}}};
+
+}  // namespace
+
+InputFormat parse_input_format(const std::string& name) {
+  return kInputFormats.parse(name);
+}
 const char* input_format_name(InputFormat format) {
-  switch (format) {
-    case InputFormat::xc:
-      return "xc";
-    case InputFormat::libsvm:
-      return "libsvm";
-    case InputFormat::split:
-      return "split";
-  }
-  return "?";
+  return kInputFormats.name(format);
 }
 
 ReadResult load_data(const DataFiles& files, InputFormat format, bool skip_bad_rows,

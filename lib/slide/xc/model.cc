@@ -6,48 +6,35 @@
 
 #include "slide/core/error.h"
 #include "slide/nn/network_io.h"
+#include "slide/xc/name_table.h"
 
 namespace slide::xc {
 
+namespace {
+
+constexpr NameTable<OutputMode, 4> kOutputModes{"output mode",
+                                                {{{OutputMode::automatic, "auto"},
+                                                  {OutputMode::exact, "exact"},
+                                                  {OutputMode::lsh, "lsh"},
+                                                  {OutputMode::uniform, "uniform"}}}};
+constexpr NameTable<nn::Precision, 3> kPrecisions{"precision",
+                                                  {{{nn::Precision::f32, "fp32"},
+                                                    {nn::Precision::bf16_activations, "bf16-act"},
+                                                    {nn::Precision::bf16_weights, "bf16"}}}};
+
+}  // namespace
+
 const char* output_mode_name(OutputMode mode) {
-  switch (mode) {
-    case OutputMode::automatic:
-      return "auto";
-    case OutputMode::exact:
-      return "exact";
-    case OutputMode::lsh:
-      return "lsh";
-    case OutputMode::uniform:
-      return "uniform";
-  }
-  return "?";
+  return kOutputModes.name(mode);
 }
-
 OutputMode parse_output_mode(const std::string& name) {
-  if (name == "auto") return OutputMode::automatic;
-  if (name == "exact") return OutputMode::exact;
-  if (name == "lsh") return OutputMode::lsh;
-  if (name == "uniform") return OutputMode::uniform;
-  throw UsageError("unknown output mode '" + name + "' (expected auto, exact, lsh or uniform)");
+  return kOutputModes.parse(name);
 }
-
 const char* precision_name(nn::Precision precision) {
-  switch (precision) {
-    case nn::Precision::f32:
-      return "fp32";
-    case nn::Precision::bf16_activations:
-      return "bf16-act";
-    case nn::Precision::bf16_weights:
-      return "bf16";
-  }
-  return "?";
+  return kPrecisions.name(precision);
 }
-
 nn::Precision parse_precision(const std::string& name) {
-  if (name == "fp32") return nn::Precision::f32;
-  if (name == "bf16-act") return nn::Precision::bf16_activations;
-  if (name == "bf16") return nn::Precision::bf16_weights;
-  throw UsageError("unknown precision '" + name + "' (expected fp32, bf16-act or bf16)");
+  return kPrecisions.parse(name);
 }
 
 namespace {

@@ -5,20 +5,26 @@
 #include <numeric>
 
 #include "slide/core/error.h"
+#include "slide/xc/name_table.h"
 
 namespace slide::xc {
 
-Inference parse_inference(const std::string& name) {
-  if (name == "exact") return Inference::exact;
-  if (name == "lsh") return Inference::lsh;
-  throw UsageError("unknown inference mode '" + name + "' (expected exact or lsh)");
-}
+namespace {
 
+constexpr NameTable<Inference, 2> kInferences{
+    "inference mode", {{{Inference::exact, "exact"}, {Inference::lsh, "lsh"}}}};
+constexpr NameTable<ProductPrecision, 3> kProductPrecisions{"--precision",
+                                                            {{{ProductPrecision::automatic, "auto"},
+                                                              {ProductPrecision::fp32, "fp32"},
+                                                              {ProductPrecision::bf16, "bf16"}}}};
+
+}  // namespace
+
+Inference parse_inference(const std::string& name) {
+  return kInferences.parse(name);
+}
 ProductPrecision parse_product_precision(const std::string& name) {
-  if (name == "auto") return ProductPrecision::automatic;
-  if (name == "fp32") return ProductPrecision::fp32;
-  if (name == "bf16") return ProductPrecision::bf16;
-  throw UsageError("unknown --precision '" + name + "' (expected auto, fp32 or bf16)");
+  return kProductPrecisions.parse(name);
 }
 
 namespace {

@@ -3,56 +3,43 @@
 #include <cmath>
 
 #include "slide/core/error.h"
+#include "slide/xc/name_table.h"
 
 namespace slide::xc {
 
+namespace {
+
+constexpr NameTable<Preset, 3> kPresets{"preset",
+                                        {{{Preset::amazon670k, "amazon670k"},
+                                          {Preset::delicious200k, "delicious200k"},
+                                          {Preset::wikilshtc325k, "wikilshtc325k"}}}};
+constexpr NameTable<Optimizer, 4> kOptimizers{"optimizer",
+                                              {{{Optimizer::adam, "adam"},
+                                                {Optimizer::lazy_adam, "lazy-adam"},
+                                                {Optimizer::dense_adam, "dense-adam"},
+                                                {Optimizer::sgd, "sgd"}}}};
+constexpr NameTable<lsh::ScheduleKind, 3> kSchedules{
+    "rebuild schedule",
+    {{{lsh::ScheduleKind::fixed, "fixed"},
+      {lsh::ScheduleKind::exponential, "exponential"},
+      {lsh::ScheduleKind::on_change, "on-change"}}}};
+
+}  // namespace
+
 Preset parse_preset(const std::string& name) {
-  if (name == "amazon670k") return Preset::amazon670k;
-  if (name == "delicious200k") return Preset::delicious200k;
-  if (name == "wikilshtc325k") return Preset::wikilshtc325k;
-  throw UsageError("unknown preset '" + name +
-                   "' (expected amazon670k, delicious200k or wikilshtc325k)");
+  return kPresets.parse(name);
 }
-
 const char* optimizer_name(Optimizer optimizer) {
-  switch (optimizer) {
-    case Optimizer::adam:
-      return "adam";
-    case Optimizer::lazy_adam:
-      return "lazy-adam";
-    case Optimizer::dense_adam:
-      return "dense-adam";
-    case Optimizer::sgd:
-      return "sgd";
-  }
-  return "?";
+  return kOptimizers.name(optimizer);
 }
-
 Optimizer parse_optimizer(const std::string& name) {
-  for (Optimizer o : {Optimizer::adam, Optimizer::lazy_adam, Optimizer::dense_adam, Optimizer::sgd})
-    if (name == optimizer_name(o)) return o;
-  throw UsageError("unknown optimizer '" + name +
-                   "' (expected adam, lazy-adam, dense-adam or sgd)");
+  return kOptimizers.parse(name);
 }
-
 const char* schedule_name(lsh::ScheduleKind kind) {
-  switch (kind) {
-    case lsh::ScheduleKind::fixed:
-      return "fixed";
-    case lsh::ScheduleKind::exponential:
-      return "exponential";
-    case lsh::ScheduleKind::on_change:
-      return "on-change";
-  }
-  return "?";
+  return kSchedules.name(kind);
 }
-
 lsh::ScheduleKind parse_schedule(const std::string& name) {
-  for (lsh::ScheduleKind kind :
-       {lsh::ScheduleKind::fixed, lsh::ScheduleKind::exponential, lsh::ScheduleKind::on_change})
-    if (name == schedule_name(kind)) return kind;
-  throw UsageError("unknown rebuild schedule '" + name +
-                   "' (expected fixed, exponential or on-change)");
+  return kSchedules.parse(name);
 }
 
 namespace {
@@ -96,7 +83,6 @@ void apply_preset(TrainOptions& o) {
 }
 
 void validate(const TrainOptions& o) {
-  if (o.input.empty()) throw UsageError("train needs --input (-i)");
   if (o.output.empty()) throw UsageError("train needs --output (-o)");
   if (o.input == "-" && o.test == "-") {
     throw UsageError("the training and test data cannot both be stdin");

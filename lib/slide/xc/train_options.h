@@ -39,7 +39,7 @@ lsh::ScheduleKind parse_schedule(const std::string& name);
 
 struct TrainOptions {
   // Data.
-  std::string input, input_labels;  // the training data (input_labels: split format)
+  std::string input, input_labels;  // the training data file (input_labels: split format)
   std::string test, test_labels;    // evaluated after each epoch (optional)
   InputFormat format = InputFormat::xc;
   bool skip_bad_rows = false;
@@ -98,7 +98,8 @@ struct TrainOptions {
 
 // The preset's values for the options not given.
 void apply_preset(TrainOptions& options);
-// UsageError for a missing file, an option out of its range or a combination that cannot work.
+// UsageError for a missing output, an option out of its range or a combination that cannot
+// work. (The training data may come from memory: its file is required where it is read.)
 void validate(const TrainOptions& options);
 
 }  // namespace slide::xc

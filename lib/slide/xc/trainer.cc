@@ -27,8 +27,13 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-void require_rows(const Dataset& train, const std::string& name) {
-  if (train.rows() == 0) throw DataError(name, 0, "no training rows");
+// The training data in messages.
+std::string data_name(const TrainOptions& options) {
+  return options.input.empty() ? "<training data>" : options.input;
+}
+
+void require_rows(const Dataset& train, const TrainOptions& options) {
+  if (train.rows() == 0) throw DataError(data_name(options), 0, "no training rows");
 }
 
 DataShape shape_of(const Dataset& train, const std::optional<Dataset>& test) {
@@ -323,6 +328,7 @@ Trainer::Trainer(TrainOptions options) : options_(std::move(options)) {
 Trainer::~Trainer() = default;
 
 TrainResult Trainer::run(const TrainCallbacks& callbacks) {
+  if (options_.input.empty()) throw UsageError("train needs --input (-i)");
   auto read = [&](const DataFiles& files, std::uint32_t features, std::uint32_t labels) {
     if (callbacks.reading) callbacks.reading(files.path);
     ReadResult result = load_data(files, options_.format, options_.skip_bad_rows, features, labels);
@@ -332,7 +338,7 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
     return std::move(result.data);
   };
   Dataset train = read({options_.input, options_.input_labels}, 0, 0);
-  require_rows(train, options_.input);
+  require_rows(train, options_);
   std::optional<Dataset> test;
   if (!options_.test.empty()) {
     test = read({options_.test, options_.test_labels}, train.num_features(), train.num_labels());
@@ -343,10 +349,10 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
 TrainResult Trainer::run(Dataset train, std::optional<Dataset> test,
                          const TrainCallbacks& callbacks) {
   if (!output_) throw UsageError("a Trainer runs once");
-  require_rows(train, options_.input);
+  require_rows(train, options_);
   const DataShape shape = shape_of(train, test);
   if (shape.features == 0 || shape.labels == 0) {
-    throw DataError(options_.input, 0, "the data has no features or no labels");
+    throw DataError(data_name(options_), 0, "the data has no features or no labels");
   }
   std::optional<ResumePoint> resume;
   if (options_.resume) resume.emplace(options_.checkpoint_path());
