@@ -59,18 +59,8 @@ int run_predict(const std::vector<std::string>& args) {
   std::unique_ptr<io::OutputStream> out = io::open_output(output);
   xc::PredictionWriter writer(*out);
   if (header) writer.write_header(reader.header_rows(), model.network().output_dim());
-  std::vector<xc::Prediction> row;
   predictor.predict_all(reader, a.batch_rows, [&](const xc::Dataset&, const nn::TopK& top) {
-    for (std::size_t i = 0; i < top.rows; ++i) {
-      row.clear();
-      const auto ids = top.row_ids(i);
-      const auto scores = top.row_scores(i);
-      for (std::size_t j = 0; j < ids.size(); ++j) {
-        if (ids[j] != nn::kNoLabel) row.push_back({ids[j], scores[j]});
-      }
-      xc::rank_predictions(row);
-      writer.write_row(row);
-    }
+    xc::write_predictions(top, writer);
   });
   writer.finish();
   out->commit();

@@ -139,4 +139,18 @@ void Predictor::predict_all(BatchReader& reader, std::size_t batch_rows,
   }
 }
 
+void write_predictions(const nn::TopK& top, PredictionWriter& writer) {
+  std::vector<Prediction> row;
+  for (std::size_t i = 0; i < top.rows; ++i) {
+    row.clear();
+    const auto ids = top.row_ids(i);
+    const auto scores = top.row_scores(i);
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      if (ids[j] != nn::kNoLabel) row.push_back({ids[j], scores[j]});
+    }
+    rank_predictions(row);
+    writer.write_row(row);
+  }
+}
+
 }  // namespace slide::xc

@@ -19,6 +19,7 @@
 #include "slide/xc/batch_reader.h"
 #include "slide/xc/dataset.h"
 #include "slide/xc/model.h"
+#include "slide/xc/predictions_io.h"
 
 namespace slide::xc {
 
@@ -78,5 +79,9 @@ class Predictor {
   nn::Predictor predictor_;
   std::unique_ptr<nn::LshSelector> lsh_;
 };
+
+// Each row of `top` as a line of a prediction file: its labels by decreasing score, without the
+// padding of rows with fewer than k candidates.
+void write_predictions(const nn::TopK& top, PredictionWriter& writer);
 
 }  // namespace slide::xc
