@@ -1,6 +1,10 @@
 #include "slide/xc/trainer.h"
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -63,6 +67,14 @@ std::unique_ptr<nn::NeuronSelector> make_selector(const TrainConfig& config) {
   }
 }
 
+// The evaluation subset: random rows, never the first ones (XC files are often sorted by label).
+std::optional<Dataset> evaluation_rows(const std::optional<Dataset>& test,
+                                       const TrainConfig& config) {
+  if (!test || config.eval_rows == 0 || test->rows() == 0) return std::nullopt;
+  return test->select(
+      random_subset(test->rows(), config.eval_rows, config.trainer.seed ^ 0x5EEDull));
+}
+
 PrecisionAtK precision_at_k(const nn::Network& network, const Dataset& truth, int threads) {
   const nn::Predictor predictor(network, {.top_k = 5, .threads = threads});
   MetricsAccumulator accumulator(5);
@@ -75,12 +87,13 @@ PrecisionAtK precision_at_k(const nn::Network& network, const Dataset& truth, in
 // One run of training, from the built network to the model file.
 class TrainingRun {
  public:
-  TrainingRun(const TrainConfig& config, Dataset train, std::optional<Dataset> test,
+  // eval: the rows evaluated after each epoch (none: no evaluation).
+  TrainingRun(const TrainConfig& config, Dataset train, std::optional<Dataset> eval,
               const ResumePoint* resume, const TrainCallbacks& callbacks);
 
   const nn::Trainer& engine() const { return trainer_; }
-  // Trains the remaining epochs; false when stopped at a request (the checkpoint then holds
-  // the run).
+  // Trains the remaining epochs; the result says whether a request stopped them (the
+  // checkpoint then holds the run).
   TrainResult train_epochs();
   // Averages, checks and writes the model through `output`; removes the checkpoints.
   void finish(model::ModelWriter& output);
@@ -117,11 +130,12 @@ class TrainingRun {
   bool stop_ = false;
 };
 
-TrainingRun::TrainingRun(const TrainConfig& config, Dataset train, std::optional<Dataset> test,
+TrainingRun::TrainingRun(const TrainConfig& config, Dataset train, std::optional<Dataset> eval,
                          const ResumePoint* resume, const TrainCallbacks& callbacks)
     : config_(config),
       callbacks_(callbacks),
       train_(std::move(train)),
+      eval_(std::move(eval)),
       network_(config.network, /*initialize=*/resume == nullptr),
       selector_(make_selector(config)),
       lsh_(dynamic_cast<nn::LshSelector*>(selector_.get())),
@@ -130,13 +144,6 @@ TrainingRun::TrainingRun(const TrainConfig& config, Dataset train, std::optional
       checkpoints_(config.checkpoint, resume != nullptr, 0) {
   label_counts_ = train_.label_counts();
   label_counts_.resize(config.network.output_dim, 0);
-  // The evaluation subset: random rows, never the first ones (XC files are often sorted by
-  // label).
-  if (test && config.eval_rows > 0 && test->rows() > 0) {
-    eval_ = test->select(
-        random_subset(test->rows(), config.eval_rows, config.trainer.seed ^ 0x5EEDull));
-    test.reset();
-  }
   // Snapshots of the weights from average_first_epoch_ on; checkpoints carry the mean so far.
   if (config.average_epochs > 0) average_.emplace(config.network);
   if (resume) {
@@ -360,7 +367,9 @@ TrainResult Trainer::run(Dataset train, std::optional<Dataset> test,
   // Now that the data's size is known, before the network and tables are allocated.
   const MemoryEstimate estimate = estimate_memory(config, shape);
   check_memory(estimate, options_.max_memory);
-  TrainingRun run(config, std::move(train), std::move(test), resume ? &*resume : nullptr,
+  std::optional<Dataset> eval = evaluation_rows(test, config);
+  test.reset();  // before the network is allocated
+  TrainingRun run(config, std::move(train), std::move(eval), resume ? &*resume : nullptr,
                   callbacks);
   resume.reset();
   if (callbacks.started) {
