@@ -7,14 +7,14 @@
 #include <optional>
 #include <string>
 
+#include "slide/core/system_memory.h"
+
 namespace slide::cli {
 
 // Parses "800M", "16G", "1.5T", "123456" (bytes). UsageError otherwise.
 std::uint64_t parse_memory_size(const std::string& text);
-// /proc/meminfo MemAvailable in bytes, capped by the control group's memory limit where one is
-// set (cgroup v2 memory.max or v1 memory.limit_in_bytes); nullopt where unknown.
-std::optional<std::uint64_t> available_memory();
-// "1.23 GiB".
-std::string format_bytes(double bytes);
+// The library's (slide/core/system_memory.h), under the names the apps use.
+using slide::available_memory;
+using slide::format_bytes;
 
 }  // namespace slide::cli

@@ -12,8 +12,4 @@ int run_train(const std::vector<std::string>& args);
 int run_predict(const std::vector<std::string>& args);
 int run_test(const std::vector<std::string>& args);
 
-// Labels at or above which `--output-mode auto` picks LSH (exact below: for a few thousand
-// labels a dense output layer costs less than hashing).
-inline constexpr std::uint32_t kAutoLshLabels = 20000;
-
 }  // namespace slide::xc_app

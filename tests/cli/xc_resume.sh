@@ -27,6 +27,13 @@ for signal in INT TERM; do
   grep -q 'checkpoint saved' "$work/err" || fail "SIG$signal: no message: $(tail -c 300 "$work/err")"
 done
 
+# A flag that contradicts the checkpoint is refused with one line; the structural options come
+# from the checkpoint (Delicious trains in exact mode: 256 hidden units).
+expect_exit 64 "$SLIDE_XC" train -i "$train" -o "$work/model" --checkpoint "$work/ckpt" -e 2 \
+  --threads 1 --resume --hidden 64 &&
+  { grep -qx "slide-xc: --hidden 64 contradicts the checkpoint $work/ckpt (trained with 256)" \
+      "$work/err" || fail "contradicting flag: $(cat "$work/err")"; }
+
 # Resume to 1 epoch (the interrupted run was in its first epoch or later).
 expect_exit 0 "$SLIDE_XC" train -i "$train" -o "$work/model" --checkpoint "$work/ckpt" -e 2 \
   --threads 1 --resume &&

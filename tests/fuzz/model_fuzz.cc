@@ -1,7 +1,7 @@
 // libFuzzer target: the model loader -- the model file container (slide/model/model_file.h:
 // header, section table, checksums, mmap and read access), its CONFIG parser, dump(), the engine's
 // network, label-count and LSH sections (slide/nn/network_io.h), slide-xc's own loader
-// (apps/slide-xc/xc_model.cc: xc.* settings, then network and label counts) and, for checkpoints,
+// (slide/xc/model.h: xc.* settings, then network and label counts) and, for checkpoints,
 // the trainer state (Adam moments, counters).
 //
 // Input: byte 0 holds options, the rest is the file image.
@@ -20,12 +20,12 @@
 #include <string>
 
 #include "fuzz/fuzz_util.h"
-#include "slide-xc/xc_model.h"
 #include "slide/core/error.h"
 #include "slide/model/model_file.h"
 #include "slide/nn/network_io.h"
 #include "slide/nn/neuron_selector.h"
 #include "slide/nn/trainer.h"
+#include "slide/xc/model.h"
 
 namespace slide::fuzz {
 
@@ -60,8 +60,7 @@ int model_one_input(const std::uint8_t* data, std::size_t size) {
 
     if (reader.kind() == model::kKindXc || reader.kind() == model::kKindCheckpoint) {
       // What `slide-xc predict` and `slide-xc train --resume` do.
-      const xc_app::LoadedModel loaded = xc_app::load_model(path);
-      SLIDE_FUZZ_CHECK(loaded.network != nullptr);
+      xc::Model loaded = xc::Model::load(path);
       if (reader.kind() == model::kKindCheckpoint) {
         nn::TrainerConfig tc;
         const std::string optimizer = config.get_string("train.optimizer", "sgd");
@@ -69,8 +68,9 @@ int model_one_input(const std::uint8_t* data, std::size_t size) {
                        : optimizer == "dense_adam" ? nn::OptimizerKind::dense_adam
                                                    : nn::OptimizerKind::sgd;
         tc.threads = 1;
-        nn::ExactSelector selector(loaded.network->config().output_dim);
-        nn::Trainer trainer(*loaded.network, selector, tc);
+        nn::Network& network = loaded.network();
+        nn::ExactSelector selector(network.config().output_dim);
+        nn::Trainer trainer(network, selector, tc);
         nn::load_trainer_state(reader, trainer);
       }
     } else {

@@ -290,7 +290,12 @@ std::vector<std::uint64_t> load_label_counts(const model::ModelReader& reader) {
 }
 
 void store_lsh_config(const LshSelector& selector, model::ModelConfig& out) {
-  const LshSelectorConfig& c = selector.config();
+  LshSelectorConfig current = selector.config();
+  current.tables.seed = selector.current_seed();
+  store_lsh_config(current, out);
+}
+
+void store_lsh_config(const LshSelectorConfig& c, model::ModelConfig& out) {
   out.set_string("lsh.family", lsh::family_name(c.tables.family));
   out.set_int("lsh.k", c.tables.k);
   out.set_int("lsh.l", c.tables.l);
@@ -300,7 +305,7 @@ void store_lsh_config(const LshSelector& selector, model::ModelConfig& out) {
   out.set_string("lsh.projection",
                  c.tables.projection == lsh::SimHashProjection::gaussian ? "gaussian" : "sparse_sign");
   out.set_double("lsh.density", c.tables.density);
-  out.set_string("lsh.seed", std::to_string(selector.current_seed()));
+  out.set_string("lsh.seed", std::to_string(c.tables.seed));
   out.set_string("lsh.policy", lsh::active_policy_name(c.active.policy));
   out.set_int("lsh.beta", c.active.beta);
   out.set_int("lsh.min_active", c.active.min_active);

@@ -69,6 +69,8 @@ std::vector<std::uint64_t> load_label_counts(const model::ModelReader& reader);
 // load_lsh_config() and prepare()d on the loaded network has the same tables as at save time.
 // (A model stores no schedule position; a checkpoint adds it with the functions below.)
 void store_lsh_config(const LshSelector& selector, model::ModelConfig& out);
+// The same keys for a selector that is not built (lsh.seed = config.tables.seed).
+void store_lsh_config(const LshSelectorConfig& config, model::ModelConfig& out);
 // Throws FormatError for a missing or malformed key.
 LshSelectorConfig load_lsh_config(const model::ModelConfig& config);
 

@@ -35,7 +35,7 @@ void check_rows(const std::vector<std::uint64_t>& offsets, const std::vector<std
 
 }  // namespace
 
-Dataset::Dataset() : feature_offsets_{0}, label_offsets_{0} {}
+Dataset::Dataset() = default;
 
 Dataset Dataset::from_csr(std::uint32_t num_features, std::uint32_t num_labels,
                           std::vector<std::uint64_t> feature_offsets,
@@ -54,49 +54,38 @@ Dataset Dataset::from_csr(std::uint32_t num_features, std::uint32_t num_labels,
     if (!std::isfinite(v)) throw UsageError("Dataset: feature values must be finite");
 
   Dataset d;
-  d.num_features_ = num_features;
-  d.num_labels_ = num_labels;
-  d.feature_offsets_ = std::move(feature_offsets);
-  d.feature_ids_ = std::move(feature_ids);
-  d.feature_values_ = std::move(feature_values);
-  d.label_offsets_ = std::move(label_offsets);
-  d.label_ids_ = std::move(label_ids);
+  // Empty feature values would make a binary matrix: only a data set without features has none.
+  d.data_.features = CsrMatrix(num_features, std::move(feature_offsets), std::move(feature_ids),
+                               std::move(feature_values));
+  d.data_.labels =
+      CsrMatrix(num_labels, std::move(label_offsets), std::move(label_ids), std::vector<float>{});
   return d;
 }
 
 std::vector<std::uint64_t> Dataset::label_counts() const {
-  std::vector<std::uint64_t> counts(num_labels_, 0);
-  for (std::uint32_t l : label_ids_) ++counts[l];  // ids are unique within a row
+  std::vector<std::uint64_t> counts(num_labels(), 0);
+  for (std::uint32_t l : data_.labels.indices()) ++counts[l];  // ids are unique within a row
   return counts;
 }
 
 Dataset Dataset::select(std::span<const std::uint64_t> row_indices) const {
-  Dataset out;
-  out.num_features_ = num_features_;
-  out.num_labels_ = num_labels_;
   std::uint64_t features = 0;
   std::uint64_t labels = 0;
   for (std::uint64_t r : row_indices) {
     if (r >= rows())
       throw UsageError("Dataset::select: row " + std::to_string(r) + " is not below " +
                        std::to_string(rows()));
-    features += feature_offsets_[r + 1] - feature_offsets_[r];
-    labels += label_offsets_[r + 1] - label_offsets_[r];
+    features += feature_ids(r).size();
+    labels += this->labels(r).size();
   }
-  out.feature_offsets_.reserve(row_indices.size() + 1);
-  out.label_offsets_.reserve(row_indices.size() + 1);
-  out.feature_ids_.reserve(features);
-  out.feature_values_.reserve(features);
-  out.label_ids_.reserve(labels);
+  Dataset out;
+  out.data_.features = CsrMatrix(num_features(), data_.features.binary());
+  out.data_.labels = CsrMatrix(num_labels(), true);
+  out.data_.features.reserve(row_indices.size(), features);
+  out.data_.labels.reserve(row_indices.size(), labels);
   for (std::uint64_t r : row_indices) {
-    const auto ids = feature_ids(r);
-    const auto values = feature_values(r);
-    const auto row_labels = this->labels(r);
-    out.feature_ids_.insert(out.feature_ids_.end(), ids.begin(), ids.end());
-    out.feature_values_.insert(out.feature_values_.end(), values.begin(), values.end());
-    out.label_ids_.insert(out.label_ids_.end(), row_labels.begin(), row_labels.end());
-    out.feature_offsets_.push_back(out.feature_ids_.size());
-    out.label_offsets_.push_back(out.label_ids_.size());
+    out.data_.features.append_row(feature_ids(r), feature_values(r));
+    out.data_.labels.append_row(this->labels(r));
   }
   return out;
 }

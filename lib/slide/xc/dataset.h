@@ -1,7 +1,9 @@
 #pragma once
 
 // A multi-label sparse data set held as two CSR matrices (features and labels) in contiguous
-// arrays, the in-memory form of every XC reader (slide/xc/dataset_reader.h).
+// arrays, the in-memory form of every XC reader (slide/xc/dataset_reader.h). The matrices are the
+// engine's own (SparseDataset): the readers build them in place, and training and prediction use
+// them as they are, so a data set is held once.
 //
 // Invariants (checked by from_csr): within a row, feature ids are strictly increasing and below
 // num_features(); label ids are strictly increasing and below num_labels(); feature values are
@@ -10,6 +12,8 @@
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "slide/core/csr_matrix.h"
 
 namespace slide::xc {
 
@@ -28,32 +32,35 @@ class Dataset {
                           std::vector<std::uint64_t> label_offsets,
                           std::vector<std::uint32_t> label_ids);
 
-  std::uint64_t rows() const { return feature_offsets_.empty() ? 0 : feature_offsets_.size() - 1; }
-  std::uint32_t num_features() const { return num_features_; }
-  std::uint32_t num_labels() const { return num_labels_; }
+  std::uint64_t rows() const { return data_.size(); }
+  std::uint32_t num_features() const { return static_cast<std::uint32_t>(data_.features.cols()); }
+  std::uint32_t num_labels() const { return static_cast<std::uint32_t>(data_.labels.cols()); }
 
   std::span<const std::uint32_t> feature_ids(std::uint64_t row) const {
-    return {feature_ids_.data() + feature_offsets_[row],
-            feature_ids_.data() + feature_offsets_[row + 1]};
+    return data_.features.row(row).ids;
   }
+  // Empty for a row without features (and for every row when the data set has no feature).
   std::span<const float> feature_values(std::uint64_t row) const {
-    return {feature_values_.data() + feature_offsets_[row],
-            feature_values_.data() + feature_offsets_[row + 1]};
+    return data_.features.row(row).values;
   }
   std::span<const std::uint32_t> labels(std::uint64_t row) const {
-    return {label_ids_.data() + label_offsets_[row], label_ids_.data() + label_offsets_[row + 1]};
+    return data_.labels.row(row).ids;
   }
 
   // Total stored feature entries and label entries.
-  std::uint64_t feature_nnz() const { return feature_ids_.size(); }
-  std::uint64_t label_nnz() const { return label_ids_.size(); }
+  std::uint64_t feature_nnz() const { return data_.features.nnz(); }
+  std::uint64_t label_nnz() const { return data_.labels.nnz(); }
 
   // The raw CSR arrays (e.g. for a kernel that walks all rows).
-  std::span<const std::uint64_t> feature_offsets() const { return feature_offsets_; }
-  std::span<const std::uint32_t> all_feature_ids() const { return feature_ids_; }
-  std::span<const float> all_feature_values() const { return feature_values_; }
-  std::span<const std::uint64_t> label_offsets() const { return label_offsets_; }
-  std::span<const std::uint32_t> all_label_ids() const { return label_ids_; }
+  std::span<const std::uint64_t> feature_offsets() const { return data_.features.indptr(); }
+  std::span<const std::uint32_t> all_feature_ids() const { return data_.features.indices(); }
+  std::span<const float> all_feature_values() const { return data_.features.values(); }
+  std::span<const std::uint64_t> label_offsets() const { return data_.labels.indptr(); }
+  std::span<const std::uint32_t> all_label_ids() const { return data_.labels.indices(); }
+
+  // The engine's view (nn::Trainer, nn::Predictor): no copy.
+  const SparseDataset& sparse() const { return data_; }
+  const CsrMatrix& features() const { return data_.features; }
 
   // N_l: for each label id below num_labels(), how many rows carry it (input of the propensity
   // model, slide/xc/propensity.h).
@@ -64,13 +71,7 @@ class Dataset {
   Dataset select(std::span<const std::uint64_t> row_indices) const;
 
  private:
-  std::uint32_t num_features_ = 0;
-  std::uint32_t num_labels_ = 0;
-  std::vector<std::uint64_t> feature_offsets_;
-  std::vector<std::uint32_t> feature_ids_;
-  std::vector<float> feature_values_;
-  std::vector<std::uint64_t> label_offsets_;
-  std::vector<std::uint32_t> label_ids_;
+  SparseDataset data_;
 };
 
 }  // namespace slide::xc

@@ -3,6 +3,8 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_reduce.h>
 
+#include <vector>
+
 #include "slide/core/error.h"
 
 namespace slide::xc {
@@ -31,6 +33,17 @@ MetricsAccumulator evaluate_predictions(const Dataset& truth, const PredictionSe
         a.merge(b);
         return a;
       });
+}
+
+void accumulate(MetricsAccumulator& accumulator, const Dataset& truth, const nn::TopK& top) {
+  std::vector<std::uint32_t> ranked;
+  for (std::size_t i = 0; i < top.rows; ++i) {
+    ranked.clear();
+    for (std::uint32_t id : top.row_ids(i)) {
+      if (id != nn::kNoLabel) ranked.push_back(id);
+    }
+    accumulator.add(truth.labels(i), ranked);
+  }
 }
 
 }  // namespace slide::xc

@@ -1,71 +1,19 @@
-#include "slide-xc/data_io.h"
+#include "slide/xc/batch_reader.h"
 
-#include <memory>
 #include <string_view>
 
 #include "slide/core/error.h"
 #include "slide/xc/text_scan.h"
 
-namespace slide::xc_app {
-
-InputFormat parse_input_format(const std::string& name) {
-  if (name == "xc") return InputFormat::xc;
-  if (name == "libsvm") return InputFormat::libsvm;
-  if (name == "split") return InputFormat::split;
-  throw UsageError("unknown data format '" + name + "' (expected xc, libsvm or split)");
-}
-
-xc::ReadResult load_data(const DataFiles& files, InputFormat format, bool skip_bad_rows,
-                         std::uint32_t num_features, std::uint32_t num_labels) {
-  xc::ReadOptions options;
-  options.skip_bad_rows = skip_bad_rows;
-  switch (format) {
-    case InputFormat::xc:
-      return xc::read_xc_file(files.path, options);
-    case InputFormat::libsvm:
-      options.num_features = num_features;
-      options.num_labels = num_labels;
-      return xc::read_libsvm_file(files.path, options);
-    case InputFormat::split:
-      if (files.labels_path.empty()) {
-        throw UsageError("--format split needs the labels file too (" + files.path + ")");
-      }
-      return xc::read_xc_split_files(files.path, files.labels_path, options);
-  }
-  throw UsageError("unknown data format");
-}
-
-SparseDataset to_sparse(const xc::Dataset& data) {
-  SparseDataset out;
-  out.features = features_of(data);
-  const auto lo = data.label_offsets();
-  const auto li = data.all_label_ids();
-  out.labels = CsrMatrix(data.num_labels(),
-                         lo.empty() ? std::vector<std::uint64_t>{0}
-                                    : std::vector<std::uint64_t>(lo.begin(), lo.end()),
-                         std::vector<std::uint32_t>(li.begin(), li.end()), {});
-  return out;
-}
-
-CsrMatrix features_of(const xc::Dataset& data) {
-  const auto fo = data.feature_offsets();
-  const auto fi = data.all_feature_ids();
-  const auto fv = data.all_feature_values();
-  std::vector<float> values(fv.begin(), fv.end());
-  // An empty value array means "binary" to CsrMatrix: keep explicit values only when present.
-  return CsrMatrix(data.num_features(),
-                   fo.empty() ? std::vector<std::uint64_t>{0}
-                              : std::vector<std::uint64_t>(fo.begin(), fo.end()),
-                   std::vector<std::uint32_t>(fi.begin(), fi.end()), std::move(values));
-}
+namespace slide::xc {
 
 namespace {
 
 // At most `limit` lines of another source, with that source's names and line numbers, so that
 // the library's reader parses one batch and reports the file's real line numbers.
-class LimitedLines final : public xc::LineSource {
+class LimitedLines final : public LineSource {
  public:
-  LimitedLines(xc::LineSource& in, std::size_t limit) : in_(in), left_(limit) {}
+  LimitedLines(LineSource& in, std::size_t limit) : in_(in), left_(limit) {}
   bool next(std::string_view& line) override {
     if (left_ == 0) return false;
     if (!in_.next(line)) {
@@ -81,7 +29,7 @@ class LimitedLines final : public xc::LineSource {
   bool ended() const { return ended_; }
 
  private:
-  xc::LineSource& in_;
+  LineSource& in_;
   std::size_t left_;
   bool ended_ = false;
 };
@@ -106,14 +54,15 @@ BatchReader::BatchReader(const std::string& path, InputFormat format, std::uint3
   const char* layout = format == InputFormat::xc ? "N F L" : "N F";
   std::string_view line;
   if (!source_.next(line)) {
-    throw DataError(source_.name(), 1, 1, std::string("a header `") + layout + "`, got an empty file");
+    throw DataError(source_.name(), 1, 1,
+                    std::string("a header `") + layout + "`, got an empty file");
   }
   std::uint64_t numbers[3] = {0, 0, 0};
   int count = 0;
-  if (!xc::detail::header_numbers(line, numbers, 3, count) || count != want) {
-    throw DataError(source_.name(), 1, 1,
-                    std::string("a header `") + layout + "`, got '" +
-                        std::string(line.substr(0, 40)) + "'");
+  if (!detail::header_numbers(line, numbers, 3, count) || count != want) {
+    throw DataError(
+        source_.name(), 1, 1,
+        std::string("a header `") + layout + "`, got '" + std::string(line.substr(0, 40)) + "'");
   }
   if (numbers[1] > num_features) {
     throw DataError(source_.name(), 1,
@@ -128,10 +77,10 @@ BatchReader::BatchReader(const std::string& path, InputFormat format, std::uint3
   has_header_ = true;
   header_rows_ = numbers[0];
   if (format == InputFormat::split && !options.labels_path.empty()) {
-    labels_ = std::make_unique<xc::InputLineSource>(options.labels_path);
+    labels_ = std::make_unique<InputLineSource>(options.labels_path);
     std::uint64_t y[3] = {0, 0, 0};
     int y_count = 0;
-    if (!labels_->next(line) || !xc::detail::header_numbers(line, y, 3, y_count) || y_count != 2) {
+    if (!labels_->next(line) || !detail::header_numbers(line, y, 3, y_count) || y_count != 2) {
       throw DataError(labels_->name(), 1, 1, "a header `N L`");
     }
     if (y[0] != header_rows_) {
@@ -143,11 +92,11 @@ BatchReader::BatchReader(const std::string& path, InputFormat format, std::uint3
     options_.num_labels = static_cast<std::uint32_t>(y[1]);
     // The headers are consumed: the batches are headerless rows (a split row is never a line of
     // two bare integers, so the optional header test cannot mistake one for a header).
-    options_.header = xc::HeaderPolicy::kOptional;
+    options_.header = HeaderPolicy::kOptional;
   }
 }
 
-bool BatchReader::next(std::size_t max_rows, xc::Dataset& out) {
+bool BatchReader::next(std::size_t max_rows, Dataset& out) {
   // A batch whose rows were all skipped is not the end of the input.
   while (!done_) {
     if (next_batch(max_rows, out)) return true;
@@ -155,19 +104,19 @@ bool BatchReader::next(std::size_t max_rows, xc::Dataset& out) {
   return false;
 }
 
-bool BatchReader::next_batch(std::size_t max_rows, xc::Dataset& out) {
+bool BatchReader::next_batch(std::size_t max_rows, Dataset& out) {
   LimitedLines lines(source_, max_rows);
-  xc::ReadResult result;
+  ReadResult result;
   if (labels_) {
     LimitedLines label_lines(*labels_, max_rows);
-    result = xc::read_xc_split(lines, label_lines, options_);
+    result = read_xc_split(lines, label_lines, options_);
     if (lines.ended() != label_lines.ended()) {
-      const xc::LineSource& shorter = lines.ended() ? static_cast<xc::LineSource&>(source_) : *labels_;
+      const LineSource& shorter = lines.ended() ? static_cast<LineSource&>(source_) : *labels_;
       throw DataError(shorter.name(), shorter.line_number(),
                       "the features and labels files have different row counts");
     }
   } else {
-    result = xc::read_libsvm(lines, options_);
+    result = read_libsvm(lines, options_);
   }
   if (lines.ended()) done_ = true;
   rows_read_ += result.data.rows();
@@ -187,4 +136,4 @@ bool BatchReader::next_batch(std::size_t max_rows, xc::Dataset& out) {
   return true;
 }
 
-}  // namespace slide::xc_app
+}  // namespace slide::xc
