@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "slide/io/input.h"
+#include "slide/io/line_reader.h"
 
 namespace {
 
@@ -37,19 +38,20 @@ void BM_Read(benchmark::State& state) {
 }
 BENCHMARK(BM_Read)->DenseRange(0, 4)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-void BM_Getline(benchmark::State& state) {
+void BM_Lines(benchmark::State& state) {
   std::string path = data_path(static_cast<int>(state.range(0)));
-  std::string line;
+  std::string_view line;
   std::int64_t bytes = 0;
   for (auto _ : state) {
     auto in = slide::io::open_input(path);
-    while (in->getline(line)) benchmark::DoNotOptimize(line.data());
+    slide::io::LineReader lines(slide::io::input_source(*in));
+    while (lines.next(line)) benchmark::DoNotOptimize(line.data());
     bytes += static_cast<std::int64_t>(in->bytes_read());
     state.SetLabel(slide::io::compression_name(in->compression()));
   }
   state.SetBytesProcessed(bytes);
 }
-BENCHMARK(BM_Getline)->Arg(0)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Lines)->Arg(0)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_BoostZstdDecompressor(benchmark::State& state) {
   namespace bio = boost::iostreams;

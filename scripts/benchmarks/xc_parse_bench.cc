@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "slide/io/byte_source.h"
 #include "slide/io/input.h"
+#include "slide/io/line_reader.h"
 #include "slide/xc/dataset_reader.h"
 #include "slide/xc/metrics.h"
 #include "slide/xc/predictions_io.h"
@@ -54,7 +56,7 @@ void parse_from_memory(benchmark::State& state, const std::string& text) {
     return;
   }
   for (auto _ : state) {
-    slide::xc::StringLineSource in(text, "bench");
+    slide::io::LineReader in(slide::io::memory_source(text, "bench"));
     auto result = slide::xc::read_xc(in);
     benchmark::DoNotOptimize(result.data.feature_nnz());
   }
@@ -68,7 +70,7 @@ void BM_ReadXcBibtexMemory(benchmark::State& state) {
   parse_from_memory(state, bibtex());
 }
 
-// Through StreamLineSource over an istringstream: adds the block reads and line splitting.
+// Through a line reader over an istringstream: adds the block reads of a stream.
 void BM_ReadXcDeliciousStream(benchmark::State& state) {
   const std::string& text = delicious();
   if (text.empty()) {
@@ -77,7 +79,7 @@ void BM_ReadXcDeliciousStream(benchmark::State& state) {
   }
   for (auto _ : state) {
     std::istringstream stream(text);
-    slide::xc::StreamLineSource in(stream, "bench");
+    slide::io::LineReader in(slide::io::istream_source(stream, "bench"));
     auto result = slide::xc::read_xc(in);
     benchmark::DoNotOptimize(result.data.feature_nnz());
   }
@@ -129,11 +131,11 @@ void BM_MetricsAdd(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
-// Baselines in the same run. Lines only: the cost of StringLineSource's line splitting alone.
+// Baselines in the same run. Lines only: the cost of the line reader splitting lines alone.
 void BM_BaselineLinesOnly(benchmark::State& state) {
   const std::string& text = delicious();
   for (auto _ : state) {
-    slide::xc::StringLineSource in(text, "bench");
+    slide::io::LineReader in(slide::io::memory_source(text, "bench"));
     std::string_view line;
     std::size_t n = 0;
     while (in.next(line)) n += line.size();

@@ -4,19 +4,19 @@
 //   byte0 % 4:   0 read_xc, 1 read_libsvm, 2 read_xc_split (the file is cut at its first NUL byte:
 //                features before it, labels after), 3 read_dataset_file on a memfd, which goes
 //                through io::open_input and its decompressors (gzip, zstd, bzip2, xz).
-//   byte0 / 4 % 2 (variants 0-2): a StringLineSource, or a StreamLineSource (block buffering).
+//   byte0 / 4 % 2 (variants 0-2): the text read whole, or 7 bytes a read (lines straddle refills).
 // A successful read must satisfy the Dataset invariants (checked again here); a failed one must
 // throw slide::Error.
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <sstream>
 #include <string>
 
 #include "fuzz/fuzz_util.h"
 #include "slide/core/error.h"
+#include "slide/io/byte_source.h"
+#include "slide/io/line_reader.h"
 #include "slide/xc/dataset_reader.h"
 
 namespace slide::fuzz {
@@ -42,12 +42,9 @@ void check_dataset(const xc::Dataset& d) {
   }
 }
 
-std::unique_ptr<xc::LineSource> make_source(std::string_view text, bool stream,
-                                            std::unique_ptr<std::istringstream>& holder,
-                                            std::string name) {
-  if (!stream) return std::make_unique<xc::StringLineSource>(text, std::move(name));
-  holder = std::make_unique<std::istringstream>(std::string(text));
-  return std::make_unique<xc::StreamLineSource>(*holder, std::move(name));
+// The whole text at once, or a few bytes per read (lines then straddle the reader's refills).
+io::LineReader make_source(std::string_view text, bool stream, std::string name) {
+  return io::LineReader(io::memory_source(text, std::move(name), stream ? 7 : text.size() + 1));
 }
 
 }  // namespace
@@ -70,16 +67,15 @@ int xc_reader_one_input(const std::uint8_t* data, std::size_t size) {
   const bool stream = (mode & 4) != 0;
   try {
     xc::ReadResult result;
-    std::unique_ptr<std::istringstream> h1, h2;
     switch (mode % 4) {
       case 0: {
-        auto src = make_source(text, stream, h1, "fuzz.txt");
-        result = xc::read_xc(*src, options);
+        io::LineReader src = make_source(text, stream, "fuzz.txt");
+        result = xc::read_xc(src, options);
         break;
       }
       case 1: {
-        auto src = make_source(text, stream, h1, "fuzz.svm");
-        result = xc::read_libsvm(*src, options);
+        io::LineReader src = make_source(text, stream, "fuzz.svm");
+        result = xc::read_libsvm(src, options);
         break;
       }
       case 2: {
@@ -87,9 +83,9 @@ int xc_reader_one_input(const std::uint8_t* data, std::size_t size) {
         const std::string_view x = text.substr(0, cut);
         const std::string_view y = cut == std::string_view::npos ? std::string_view{}
                                                                  : text.substr(cut + 1);
-        auto fx = make_source(x, stream, h1, "fuzz_X_Xf.txt");
-        auto fy = make_source(y, stream, h2, "fuzz_X_Y.txt");
-        result = xc::read_xc_split(*fx, *fy, options);
+        io::LineReader fx = make_source(x, stream, "fuzz_X_Xf.txt");
+        io::LineReader fy = make_source(y, stream, "fuzz_X_Y.txt");
+        result = xc::read_xc_split(fx, fy, options);
         break;
       }
       default: {

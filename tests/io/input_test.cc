@@ -12,6 +12,7 @@
 
 #include "io/io_test_util.h"
 #include "slide/core/error.h"
+#include "slide/io/line_reader.h"
 
 namespace slide::io {
 namespace {
@@ -28,10 +29,11 @@ std::string format_name(Compression c) {
 
 std::vector<std::string> read_lines(InputStream& in) {
   std::vector<std::string> lines;
-  std::string line;
-  while (in.getline(line)) {
-    EXPECT_EQ(in.line(), lines.size() + 1);
-    lines.push_back(line);
+  LineReader reader(input_source(in));
+  std::string_view line;
+  while (reader.next(line)) {
+    EXPECT_EQ(reader.line_number(), lines.size() + 1);
+    lines.emplace_back(line);
   }
   return lines;
 }
@@ -168,10 +170,11 @@ TEST(Input, EmptyFileIsAnEmptyPlainInput) {
   EXPECT_EQ(in->compression(), Compression::kNone);
   char c;
   EXPECT_EQ(in->read(&c, 1), 0u);
+  LineReader reader(input_source(*in));
   std::string line = "stale";
-  EXPECT_FALSE(in->getline(line));
+  EXPECT_FALSE(reader.line(line));
   EXPECT_EQ(line, "");
-  EXPECT_EQ(in->line(), 0u);
+  EXPECT_EQ(reader.line_number(), 0u);
 }
 
 TEST(Input, EmptyCompressedStreamsAreEmptyInputs) {
@@ -182,8 +185,9 @@ TEST(Input, EmptyCompressedStreamsAreEmptyInputs) {
     ASSERT_FALSE(bytes.empty());
     auto in = open_input(dir.write("empty." + format_name(c), bytes));
     EXPECT_EQ(in->compression(), c);
+    LineReader reader(input_source(*in));
     std::string line;
-    EXPECT_FALSE(in->getline(line));
+    EXPECT_FALSE(reader.line(line));
     char buffer[16];
     EXPECT_EQ(in->read(buffer, sizeof buffer), 0u);
   }
@@ -205,22 +209,24 @@ TEST(Input, LargeDataAcrossBufferBoundaries) {
   }
 }
 
-TEST(Input, MixesLineAndBulkReads) {
+TEST(Input, MixesLineAndBulkReadsThroughALineReader) {
   TempDir dir;
   std::string text = "first line\nsecond\n" + testing::make_text(600'000, 9);
   for (Compression c : {Compression::kNone, Compression::kZstd, Compression::kGzip}) {
     SCOPED_TRACE(format_name(c));
-    auto in = open_input(dir.write("mixed", compress(c, text)));
+    LineReader reader(open_source(dir.write("mixed", compress(c, text))));
     std::string line;
-    ASSERT_TRUE(in->getline(line));
+    ASSERT_TRUE(reader.line(line));
     EXPECT_EQ(line, "first line");
     char buffer[4];
-    ASSERT_EQ(in->read(buffer, 4), 4u);
+    ASSERT_EQ(reader.read(buffer, 4), 4u);
     EXPECT_EQ(std::string(buffer, 4), "seco");
-    ASSERT_TRUE(in->getline(line));
+    ASSERT_TRUE(reader.line(line));
     EXPECT_EQ(line, "nd");
-    EXPECT_EQ(in->line(), 2u);
-    EXPECT_EQ(read_all(*in, 1 << 20), text.substr(18));
+    EXPECT_EQ(reader.line_number(), 2u);
+    std::string rest(text.size(), '\0');
+    rest.resize(reader.read(rest.data(), rest.size()));
+    EXPECT_TRUE(rest == text.substr(18));
   }
 }
 
@@ -246,23 +252,24 @@ TEST(Input, NumbersLines) {
   for (Compression c : all_formats()) {
     SCOPED_TRACE(format_name(c));
     auto in = open_input(dir.write("lines", compress(c, text)));
-    std::string line;
-    EXPECT_EQ(in->line(), 0u);
-    ASSERT_TRUE(in->getline(line));
+    LineReader reader(input_source(*in));
+    std::string_view line;
+    EXPECT_EQ(reader.line_number(), 0u);
+    ASSERT_TRUE(reader.next(line));
     EXPECT_EQ(line, "a\r");  // '\r' is the parsers' business
-    EXPECT_EQ(in->line(), 1u);
-    ASSERT_TRUE(in->getline(line));
+    EXPECT_EQ(reader.line_number(), 1u);
+    ASSERT_TRUE(reader.next(line));
     EXPECT_EQ(line, "b");
-    ASSERT_TRUE(in->getline(line));
+    ASSERT_TRUE(reader.next(line));
     EXPECT_EQ(line, "");
-    EXPECT_EQ(in->line(), 3u);
-    ASSERT_TRUE(in->getline(line));
+    EXPECT_EQ(reader.line_number(), 3u);
+    ASSERT_TRUE(reader.next(line));
     EXPECT_TRUE(line == long_line);
-    ASSERT_TRUE(in->getline(line));
+    ASSERT_TRUE(reader.next(line));
     EXPECT_EQ(line, "last without newline");
-    EXPECT_EQ(in->line(), 5u);
-    EXPECT_FALSE(in->getline(line));
-    EXPECT_EQ(in->line(), 5u);
+    EXPECT_EQ(reader.line_number(), 5u);
+    EXPECT_FALSE(reader.next(line));
+    EXPECT_EQ(reader.line_number(), 5u);
     EXPECT_EQ(in->bytes_read(), text.size());
   }
 }
@@ -281,12 +288,12 @@ TEST(Input, TruncatedStreamsRaiseDataError) {
                             std::to_string(bytes.size()) + " bytes";
       std::string path = dir.write("cut." + format_name(c), bytes.substr(0, cut));
       expect_data_error(path, text, context);
-      // The same through getline: the error comes before the end of the lines, never a clean end.
-      auto in = open_input(path);
-      std::string line;
+      // The same line by line: the error comes before the end of the lines, never a clean end.
+      LineReader reader(open_source(path));
+      std::string_view line;
       EXPECT_THROW(
           {
-            while (in->getline(line)) {
+            while (reader.next(line)) {
             }
           },
           DataError)
@@ -477,14 +484,15 @@ TEST(Input, LineByLineProducerIsNotKeptWaiting) {
   ASSERT_EQ(::pipe(fds), 0);
   ASSERT_EQ(::write(fds[1], "ab\n", 3), 3);
   InputStream in(fds[0], true, "<pipe>");
+  LineReader reader(input_source(in));
   std::string line;
-  ASSERT_TRUE(in.getline(line));
+  ASSERT_TRUE(reader.line(line));
   EXPECT_EQ(line, "ab");
   ASSERT_EQ(::write(fds[1], "cd\n", 3), 3);
-  ASSERT_TRUE(in.getline(line));
+  ASSERT_TRUE(reader.line(line));
   EXPECT_EQ(line, "cd");
   ::close(fds[1]);
-  EXPECT_FALSE(in.getline(line));
+  EXPECT_FALSE(reader.line(line));
 }
 
 TEST(Input, DashIsStdin) {

@@ -13,6 +13,7 @@
 #include "slide/core/error.h"
 #include "slide/core/random.h"
 #include "slide/io/input.h"
+#include "slide/io/line_reader.h"
 #include "slide/text/tokenizer.h"
 #include "slide/text/vocabulary.h"
 
@@ -57,9 +58,10 @@ double cosine(const TrainedVectors& v, std::uint32_t a, std::uint32_t b) {
 // The first `words` words of the shipped WikiText-2 validation text.
 const std::string& wikitext_prefix() {
   static const std::string text = [] {
-    auto in = io::open_input(std::string(SLIDE_SOURCE_DIR) + "/corpora/wikitext-2/valid.txt.zst");
+    io::LineReader in(
+        io::open_source(std::string(SLIDE_SOURCE_DIR) + "/corpora/wikitext-2/valid.txt.zst"));
     std::string all, line;
-    while (in->getline(line) && all.size() < 700000) {
+    while (in.line(line) && all.size() < 700000) {
       all += line;
       all += '\n';
     }

@@ -25,18 +25,18 @@ Values values(std::span<const float> s) {
 }
 
 ReadResult xc(std::string_view text, const ReadOptions& options = {}) {
-  StringLineSource in(text, "train.txt");
+  io::LineReader in(io::memory_source(text, "train.txt"));
   return read_xc(in, options);
 }
 
 ReadResult libsvm(std::string_view text, const ReadOptions& options = {}) {
-  StringLineSource in(text, "train.svm");
+  io::LineReader in(io::memory_source(text, "train.svm"));
   return read_libsvm(in, options);
 }
 
 ReadResult split(std::string_view x, std::string_view y, const ReadOptions& options = {}) {
-  StringLineSource xs(x, "trn_X_Xf.txt");
-  StringLineSource ys(y, "trn_X_Y.txt");
+  io::LineReader xs(io::memory_source(x, "trn_X_Xf.txt"));
+  io::LineReader ys(io::memory_source(y, "trn_X_Y.txt"));
   return read_xc_split(xs, ys, options);
 }
 
@@ -302,7 +302,7 @@ TEST(ReadXc, SkipBadRowsDropsAndCountsThem) {
 
 TEST(ReadXc, ReadsFromAStream) {
   std::istringstream text("2 3 2\n0 0:1\n1 2:0.25");
-  StreamLineSource in(text, "stream");
+  io::LineReader in(io::istream_source(text, "stream"));
   const Dataset d = read_xc(in).data;
   ASSERT_EQ(d.rows(), 2u);
   EXPECT_EQ(values(d.feature_values(1)), (Values{0.25f}));
@@ -328,13 +328,13 @@ TEST(ReadXcSplit, Errors) {
   EXPECT_EQ(split_error("2 4 5\n0:1\n1:1\n", "2 5\n1:1\n2:1\n"),
             "trn_X_Xf.txt:1:1: a header `points features` (2 non-negative integers), got '2 4 5'");
   EXPECT_EQ(split_error("2 4\n0:1\n1:1\n", "2 5\n1:1\n"),
-            "trn_X_Xf.txt:3: no more rows than trn_X_Y.txt, which ends after 1");
+            "trn_X_Xf.txt:3: no more rows than trn_X_Y.txt, which ends at line 2");
   EXPECT_EQ(split_error("2 4\n0:1\n1:1\n", "2 5\n1:nan\n1:1\n"),
             "trn_X_Y.txt:2:3: a finite value, got 'nan'");
   ReadOptions o;
   o.header = HeaderPolicy::kOptional;
   EXPECT_EQ(split_error("0:1\n1:1\n", "1:1\n", o),
-            "trn_X_Xf.txt:2: no more rows than trn_X_Y.txt, which ends after 1");
+            "trn_X_Xf.txt:2: no more rows than trn_X_Y.txt, which ends at line 1");
 }
 
 TEST(ReadXcSplit, SkipBadRowsDropsTheRowFromBothFiles) {

@@ -1,65 +1,45 @@
-// Hostile input at the level of the XC line sources and readers (issue 8): a line without end is
+// Hostile input at the level of the line reader and the XC readers: a line without end is
 // refused in bounded memory, naming its line; quoted input in messages is printable.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "slide/core/error.h"
 #include "slide/xc/dataset_reader.h"
-#include "slide/xc/line_source.h"
+#include "slide/io/byte_source.h"
+#include "slide/io/line_reader.h"
 
 namespace slide::xc {
 namespace {
 
 // `prefix`, then 'a' forever (no newline): a 100 GB line as far as the reader can tell. Counts the
-// bytes pulled, to show that the reader stops after the limit.
-class EndlessLine final : public BlockLineSource {
- public:
-  explicit EndlessLine(std::string prefix)
-      : BlockLineSource("endless"), prefix_(std::move(prefix)) {}
-  std::uint64_t pulled() const { return pulled_; }
-
- private:
-  std::size_t read_some(char* buffer, std::size_t n) override {
-    std::size_t got = 0;
-    if (offset_ < prefix_.size()) {
-      got = std::min(n, prefix_.size() - offset_);
-      std::memcpy(buffer, prefix_.data() + offset_, got);
-      offset_ += got;
-    } else {
-      std::memset(buffer, 'a', n);
-      got = n;
-    }
-    pulled_ += got;
-    return got;
-  }
-
-  std::string prefix_;
-  std::size_t offset_ = 0;
-  std::uint64_t pulled_ = 0;
-};
-
-// A source over a string held in memory, going through BlockLineSource (unlike StringLineSource).
-class BlockString final : public BlockLineSource {
- public:
-  explicit BlockString(std::string text) : BlockLineSource("block"), text_(std::move(text)) {}
-
- private:
-  std::size_t read_some(char* buffer, std::size_t n) override {
-    const std::size_t got = std::min(n, text_.size() - offset_);
-    std::memcpy(buffer, text_.data() + offset_, got);
-    offset_ += got;
-    return got;
-  }
-  std::string text_;
-  std::size_t offset_ = 0;
-};
+// bytes pulled into *pulled, to show that the reader stops after the limit.
+io::ByteSource endless(std::string prefix, std::shared_ptr<std::uint64_t> pulled) {
+  auto offset = std::make_shared<std::size_t>(0);
+  return {[prefix = std::move(prefix), pulled, offset](char* buffer, std::size_t n) {
+            std::size_t got = 0;
+            if (*offset < prefix.size()) {
+              got = std::min(n, prefix.size() - *offset);
+              std::memcpy(buffer, prefix.data() + *offset, got);
+              *offset += got;
+            } else {
+              std::memset(buffer, 'a', n);
+              got = n;
+            }
+            *pulled += got;
+            return got;
+          },
+          "endless"};
+}
 
 TEST(HostileXcInput, EndlessLineIsRefusedInBoundedMemory) {
-  EndlessLine in("3 10 4\n0 1:1\n");
+  auto pulled = std::make_shared<std::uint64_t>(0);
+  io::LineReader in(endless("3 10 4\n0 1:1\n", pulled));
   in.set_max_line_bytes(std::size_t{1} << 20);
   std::string_view line;
   ASSERT_TRUE(in.next(line));
@@ -74,22 +54,24 @@ TEST(HostileXcInput, EndlessLineIsRefusedInBoundedMemory) {
         << e.what();
   }
   // The limit plus a few blocks, not the whole (endless) line.
-  EXPECT_LT(in.pulled(), std::uint64_t{4} << 20);
+  EXPECT_LT(*pulled, std::uint64_t{4} << 20);
 }
 
 TEST(HostileXcInput, DefaultLimitStopsAnEndlessLine) {
-  EndlessLine in("");
-  EXPECT_EQ(in.max_line_bytes(), BlockLineSource::kDefaultMaxLineBytes);
+  auto pulled = std::make_shared<std::uint64_t>(0);
+  io::LineReader in(endless("", pulled));
+  EXPECT_EQ(in.max_line_bytes(), io::LineReader::kDefaultMaxLineBytes);
   std::string_view line;
   EXPECT_THROW(in.next(line), DataError);
-  EXPECT_LT(in.pulled(), BlockLineSource::kDefaultMaxLineBytes + (std::uint64_t{4} << 20));
+  EXPECT_LT(*pulled, io::LineReader::kDefaultMaxLineBytes + (std::uint64_t{4} << 20));
 }
 
 TEST(HostileXcInput, LinesUpToTheLimitAreRead) {
   const std::size_t limit = 3000;  // more than one fill of the buffer is not needed for this
   for (const bool final_newline : {true, false}) {
-    BlockString in(std::string(limit, '7') + "\n" + std::string(limit, '8') +
-                   (final_newline ? "\n" : ""));
+    const std::string text =
+        std::string(limit, '7') + "\n" + std::string(limit, '8') + (final_newline ? "\n" : "");
+    io::LineReader in(io::memory_source(text, "block"));
     in.set_max_line_bytes(limit);
     std::string_view line;
     ASSERT_TRUE(in.next(line));
@@ -98,14 +80,16 @@ TEST(HostileXcInput, LinesUpToTheLimitAreRead) {
     EXPECT_EQ(line, std::string(limit, '8'));
     EXPECT_FALSE(in.next(line));
   }
-  BlockString longer(std::string(3001, '7'));
+  const std::string too_long(3001, '7');
+  io::LineReader longer(io::memory_source(too_long, "block"));
   longer.set_max_line_bytes(3000);
   std::string_view line;
   EXPECT_THROW(longer.next(line), DataError);
 }
 
 TEST(HostileXcInput, ReaderNamesTheLineOfAnEndlessRow) {
-  EndlessLine in("2 5 5\n1 0:1\n");
+  auto pulled = std::make_shared<std::uint64_t>(0);
+  io::LineReader in(endless("2 5 5\n1 0:1\n", pulled));
   in.set_max_line_bytes(std::size_t{1} << 20);
   try {
     read_xc(in);
@@ -119,7 +103,7 @@ TEST(HostileXcInput, ReaderNamesTheLineOfAnEndlessRow) {
 // line; a huge token does not make a huge message.
 TEST(HostileXcInput, MessagesQuoteInputPrintably) {
   const std::string text = "1 5 5\n0 \xff\x01\x1b[2J:1\n";
-  StringLineSource in(text, "bytes.txt");
+  io::LineReader in(io::memory_source(text, "bytes.txt"));
   try {
     read_xc(in);
     FAIL() << "no error";
@@ -133,7 +117,7 @@ TEST(HostileXcInput, MessagesQuoteInputPrintably) {
     for (unsigned char c : what) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << what;
   }
   const std::string huge = "1 5 5\n0 " + std::string(1 << 20, '9') + ":1\n";
-  StringLineSource big(huge, "big.txt");
+  io::LineReader big(io::memory_source(huge, "big.txt"));
   try {
     read_xc(big);
     FAIL() << "no error";

@@ -24,7 +24,7 @@ std::string format(const Row& row) {
 }
 
 PredictionSet read(std::string_view text) {
-  StringLineSource in(text, "pred.txt");
+  io::LineReader in(io::memory_source(text, "pred.txt"));
   return read_predictions(in);
 }
 

@@ -84,42 +84,15 @@ std::size_t InputStream::read_full(char* buffer, std::size_t n) {
   return total;
 }
 
-bool InputStream::getline(std::string& line) {
-  return guarded([&]() -> bool {
-    line.clear();
-    bool any = false;
-    for (;;) {
-      if (buffer_pos_ == buffer_size_ && fill() == 0) {
-        // A last line without '\n' counts; nothing at all is the end.
-        if (any) ++line_;
-        return any;
-      }
-      any = true;
-      const char* begin = buffer_.data() + buffer_pos_;
-      std::size_t available = buffer_size_ - buffer_pos_;
-      const void* newline = std::memchr(begin, '\n', available);
-      if (newline != nullptr) {
-        std::size_t length = static_cast<const char*>(newline) - begin;
-        line.append(begin, length);
-        buffer_pos_ += length + 1;
-        bytes_read_ += length + 1;
-        ++line_;
-        return true;
-      }
-      if (line.size() + available > kMaxLineBytes) {
-        throw DataError(name_, line_ + 1,
-                        "a line of at most " + std::to_string(kMaxLineBytes) +
-                            " bytes, got a longer one (no newline within it: not a text file?)");
-      }
-      line.append(begin, available);
-      buffer_pos_ = buffer_size_;
-      bytes_read_ += available;
-    }
-  });
-}
-
 ByteSource input_source(InputStream& in) {
   return {[&in](char* buffer, std::size_t n) { return in.read(buffer, n); }, in.name()};
+}
+
+ByteSource open_source(const std::string& path) {
+  std::shared_ptr<InputStream> in = open_input(path);
+  std::string name = in->name();
+  return {[in = std::move(in)](char* buffer, std::size_t n) { return in->read(buffer, n); },
+          std::move(name)};
 }
 
 std::unique_ptr<InputStream> open_input(const std::string& path) {

@@ -5,10 +5,11 @@
 // raises DataError at the read that meets the problem; the clean end of a complete stream is not
 // an error, and neither is an empty (0-byte) file, which reads as an empty plain input.
 //
-//   auto in = slide::io::open_input(path);   // "-" is stdin
-//   std::string line;
-//   while (in->getline(line)) parse(line, in->name(), in->line());
+//   slide::io::LineReader lines(slide::io::open_source(path));   // "-" is stdin
+//   std::string_view line;
+//   while (lines.next(line)) parse(line, lines.name(), lines.line_number());
 //
+//   auto in = slide::io::open_input(path);    // the stream itself
 //   std::vector<char> chunk(1 << 20);         // or bulk reads for a tokenizer
 //   while (std::size_t n = in->read(chunk.data(), chunk.size())) consume(chunk.data(), n);
 
@@ -48,15 +49,6 @@ class InputStream {
   // clean end). For fixed-size records (e.g. the floats of a binary vector). Throws like read().
   std::size_t read_full(char* buffer, std::size_t n);
 
-  // Reads the next line, without its '\n' ('\r' is kept: the parsers decide). A last line without
-  // '\n' is still a line. Returns false at the clean end of the input. Throws like read(), and
-  // DataError for a line longer than kMaxLineBytes (bounded memory on a file without newlines).
-  static constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
-  bool getline(std::string& line);
-
-  // The number of the line last returned by getline() (1-based; 0 before the first).
-  std::uint64_t line() const { return line_; }
-
   // Decompressed bytes handed out so far (for progress meters).
   std::uint64_t bytes_read() const { return bytes_read_; }
 
@@ -78,7 +70,6 @@ class InputStream {
   std::vector<char> buffer_;
   std::size_t buffer_pos_ = 0;
   std::size_t buffer_size_ = 0;
-  std::uint64_t line_ = 0;
   std::uint64_t bytes_read_ = 0;
   bool ended_ = false;
   std::exception_ptr failure_;
@@ -86,6 +77,8 @@ class InputStream {
 
 // The stream as the library's ByteSource (its readers take one). The stream must outlive it.
 ByteSource input_source(InputStream& in);
+// open_input(path) as a ByteSource that owns the stream (InputOpenError as open_input).
+ByteSource open_source(const std::string& path);
 
 // Opens path for reading; "-" is stdin (named "<stdin>", not closed by the stream). Throws
 // InputOpenError if the file is missing, unreadable or a directory.

@@ -3,42 +3,14 @@
 #include <string_view>
 
 #include "slide/core/error.h"
+#include "slide/io/input.h"
 #include "slide/xc/text_scan.h"
 
 namespace slide::xc {
 
-namespace {
-
-// At most `limit` lines of another source, with that source's names and line numbers, so that
-// the library's reader parses one batch and reports the file's real line numbers.
-class LimitedLines final : public LineSource {
- public:
-  LimitedLines(LineSource& in, std::size_t limit) : in_(in), left_(limit) {}
-  bool next(std::string_view& line) override {
-    if (left_ == 0) return false;
-    if (!in_.next(line)) {
-      ended_ = true;
-      left_ = 0;
-      return false;
-    }
-    --left_;
-    return true;
-  }
-  std::uint64_t line_number() const override { return in_.line_number(); }
-  const std::string& name() const override { return in_.name(); }
-  bool ended() const { return ended_; }
-
- private:
-  LineSource& in_;
-  std::size_t left_;
-  bool ended_ = false;
-};
-
-}  // namespace
-
 BatchReader::BatchReader(const std::string& path, InputFormat format, std::uint32_t num_features,
                          const BatchReaderOptions& options)
-    : source_(path) {
+    : source_(io::open_source(path)) {
   // Rows of every format are LIBSVM rows once the header is off: XC's `l1,l2 f:v ...` and the
   // split features file's `f:v ...` (both 0-based); split with labels goes through the split
   // reader, batch by batch, without headers.
@@ -77,7 +49,7 @@ BatchReader::BatchReader(const std::string& path, InputFormat format, std::uint3
   has_header_ = true;
   header_rows_ = numbers[0];
   if (format == InputFormat::split && !options.labels_path.empty()) {
-    labels_ = std::make_unique<InputLineSource>(options.labels_path);
+    labels_ = std::make_unique<io::LineReader>(io::open_source(options.labels_path));
     std::uint64_t y[3] = {0, 0, 0};
     int y_count = 0;
     if (!labels_->next(line) || !detail::header_numbers(line, y, 3, y_count) || y_count != 2) {
@@ -105,20 +77,12 @@ bool BatchReader::next(std::size_t max_rows, Dataset& out) {
 }
 
 bool BatchReader::next_batch(std::size_t max_rows, Dataset& out) {
-  LimitedLines lines(source_, max_rows);
-  ReadResult result;
-  if (labels_) {
-    LimitedLines label_lines(*labels_, max_rows);
-    result = read_xc_split(lines, label_lines, options_);
-    if (lines.ended() != label_lines.ended()) {
-      const LineSource& shorter = lines.ended() ? static_cast<LineSource&>(source_) : *labels_;
-      throw DataError(shorter.name(), shorter.line_number(),
-                      "the features and labels files have different row counts");
-    }
-  } else {
-    result = read_libsvm(lines, options_);
-  }
-  if (lines.ended()) done_ = true;
+  ReadOptions batch = options_;
+  batch.max_rows = max_rows;
+  // The split reader checks that both files end together.
+  ReadResult result =
+      labels_ ? read_xc_split(source_, *labels_, batch) : read_libsvm(source_, batch);
+  if (result.input_ended) done_ = true;
   rows_read_ += result.data.rows();
   report_.skipped_rows += result.report.skipped_rows;
   for (std::string& m : result.report.skipped_messages) {

@@ -10,7 +10,7 @@
 #include "slide/xc/data_files.h"
 #include "slide/xc/dataset.h"
 #include "slide/xc/dataset_reader.h"
-#include "slide/xc/input_line_source.h"
+#include "slide/io/line_reader.h"
 
 namespace slide::xc {
 
@@ -45,8 +45,8 @@ class BatchReader {
  private:
   bool next_batch(std::size_t max_rows, Dataset& out);
 
-  InputLineSource source_;
-  std::unique_ptr<InputLineSource> labels_;  // split with labels
+  io::LineReader source_;
+  std::unique_ptr<io::LineReader> labels_;  // split with labels
   ReadOptions options_;
   ReadReport report_;
   bool has_header_ = false;

@@ -6,6 +6,7 @@
 
 #include "slide/core/error.h"
 #include "slide/io/input.h"
+#include "slide/io/line_reader.h"
 #include "slide/xc/name_table.h"
 
 namespace slide::xc {
@@ -52,9 +53,9 @@ std::optional<DataShape> peek_header_shape(const std::string& path, InputFormat 
     return std::nullopt;
   }
   try {
-    auto in = io::open_input(path);
+    io::LineReader lines(io::open_source(path));
     std::string line;
-    if (!in->getline(line)) return std::nullopt;
+    if (!lines.line(line)) return std::nullopt;
     std::istringstream fields(line);
     double rows = 0, features = 0, labels = 0;
     if (!(fields >> rows >> features >> labels) || rows < 0 || features < 1 || labels < 1 ||

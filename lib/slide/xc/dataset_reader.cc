@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "slide/core/error.h"
-#include "slide/xc/input_line_source.h"
+#include "slide/io/input.h"
 #include "slide/xc/text_scan.h"
 
 namespace slide::xc {
@@ -275,7 +275,7 @@ Dataset build(Builder& b, const IdSpec& features, const IdSpec& labels) {
 // Reads the first line as a header per `policy`. `counts` is 3 (XC: N F L) or 2 (split: N F / N L;
 // XC under kOptional also accepts N F). Returns whether the first line is still to be parsed as a
 // row (no header), with `line` holding it.
-bool read_header(LineSource& in, HeaderPolicy policy, int counts, const char* layout,
+bool read_header(io::LineReader& in, HeaderPolicy policy, int counts, const char* layout,
                  bool allow_two_of_three, Header& header, std::string_view& line, bool& have_line) {
   have_line = in.next(line);
   if (!have_line) {
@@ -304,14 +304,14 @@ bool read_header(LineSource& in, HeaderPolicy policy, int counts, const char* la
   return false;
 }
 
-void check_more_rows_allowed(const LineSource& in, const Header& header, std::uint64_t rows_seen) {
+void check_more_rows_allowed(const io::LineReader& in, const Header& header, std::uint64_t rows_seen) {
   if (header.present && rows_seen == header.rows)
     throw DataError(
         in.name(), in.line_number(),
         "no more rows than the header's " + std::to_string(header.rows) + ", got another one");
 }
 
-void check_row_count(const LineSource& in, const Header& header, std::uint64_t rows_seen) {
+void check_row_count(const io::LineReader& in, const Header& header, std::uint64_t rows_seen) {
   if (header.present && rows_seen < header.rows)
     throw DataError(in.name(), in.line_number(),
                     std::to_string(header.rows) +
@@ -321,7 +321,7 @@ void check_row_count(const LineSource& in, const Header& header, std::uint64_t r
 
 enum class RowLayout { kXc, kLibsvm };
 
-ReadResult read_one_file(LineSource& in, const ReadOptions& options, RowLayout layout) {
+ReadResult read_one_file(io::LineReader& in, const ReadOptions& options, RowLayout layout) {
   Header header;
   std::string_view line;
   bool have_line = false;
@@ -361,6 +361,10 @@ ReadResult read_one_file(LineSource& in, const ReadOptions& options, RowLayout l
   std::uint64_t rows_seen = 0;
   bool pending = first_is_row;
   for (;;) {
+    if (options.max_rows != 0 && rows_seen == options.max_rows) {
+      result.input_ended = false;
+      break;
+    }
     if (!pending && !in.next(line)) break;
     pending = false;
     check_more_rows_allowed(in, header, rows_seen);
@@ -392,15 +396,15 @@ ReadResult read_one_file(LineSource& in, const ReadOptions& options, RowLayout l
 
 }  // namespace
 
-ReadResult read_xc(LineSource& in, const ReadOptions& options) {
+ReadResult read_xc(io::LineReader& in, const ReadOptions& options) {
   return read_one_file(in, options, RowLayout::kXc);
 }
 
-ReadResult read_libsvm(LineSource& in, const ReadOptions& options) {
+ReadResult read_libsvm(io::LineReader& in, const ReadOptions& options) {
   return read_one_file(in, options, RowLayout::kLibsvm);
 }
 
-ReadResult read_xc_split(LineSource& features_in, LineSource& labels_in,
+ReadResult read_xc_split(io::LineReader& features_in, io::LineReader& labels_in,
                          const ReadOptions& options) {
   Header x_header;
   Header y_header;
@@ -441,16 +445,20 @@ ReadResult read_xc_split(LineSource& features_in, LineSource& labels_in,
   Builder b;
   std::uint64_t rows_seen = 0;
   for (;;) {
+    if (options.max_rows != 0 && rows_seen == options.max_rows) {
+      result.input_ended = false;
+      break;
+    }
     const bool x_more = x_pending || features_in.next(x_line);
     const bool y_more = y_pending || labels_in.next(y_line);
     x_pending = y_pending = false;
     if (!x_more && !y_more) break;
     if (x_more != y_more) {
-      LineSource& longer = x_more ? features_in : labels_in;
-      LineSource& shorter = x_more ? labels_in : features_in;
+      io::LineReader& longer = x_more ? features_in : labels_in;
+      io::LineReader& shorter = x_more ? labels_in : features_in;
       throw DataError(longer.name(), longer.line_number(),
-                      "no more rows than " + shorter.name() + ", which ends after " +
-                          std::to_string(rows_seen));
+                      "no more rows than " + shorter.name() + ", which ends at line " +
+                          std::to_string(shorter.line_number()));
     }
     check_more_rows_allowed(features_in, x_header, rows_seen);
     check_more_rows_allowed(labels_in, y_header, rows_seen);
@@ -474,19 +482,19 @@ ReadResult read_xc_split(LineSource& features_in, LineSource& labels_in,
 }
 
 ReadResult read_xc_file(const std::string& path, const ReadOptions& options) {
-  InputLineSource in(path);
+  io::LineReader in(io::open_source(path));
   return read_xc(in, options);
 }
 
 ReadResult read_xc_split_files(const std::string& features_path, const std::string& labels_path,
                                const ReadOptions& options) {
-  InputLineSource features(features_path);
-  InputLineSource labels(labels_path);
+  io::LineReader features(io::open_source(features_path));
+  io::LineReader labels(io::open_source(labels_path));
   return read_xc_split(features, labels, options);
 }
 
 ReadResult read_libsvm_file(const std::string& path, const ReadOptions& options) {
-  InputLineSource in(path);
+  io::LineReader in(io::open_source(path));
   return read_libsvm(in, options);
 }
 

@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "slide/xc/dataset.h"
-#include "slide/xc/line_source.h"
+#include "slide/io/line_reader.h"
 
 namespace slide::xc {
 
@@ -60,6 +60,9 @@ struct ReadOptions {
   std::uint32_t libsvm_label_base = 0;
   // How many messages of skipped rows the report keeps (all are counted).
   std::size_t max_reported_errors = 10;
+  // Rows to read at most (0: all), for callers that read a file in batches: the reader stops
+  // there, without looking at the next line.
+  std::uint64_t max_rows = 0;
 };
 
 struct ReadReport {
@@ -70,11 +73,12 @@ struct ReadReport {
 struct ReadResult {
   Dataset data;
   ReadReport report;
+  bool input_ended = true;  // false when max_rows rows were read (more may follow)
 };
 
-ReadResult read_xc(LineSource& in, const ReadOptions& options = {});
-ReadResult read_xc_split(LineSource& features, LineSource& labels, const ReadOptions& options = {});
-ReadResult read_libsvm(LineSource& in, const ReadOptions& options = {});
+ReadResult read_xc(io::LineReader& in, const ReadOptions& options = {});
+ReadResult read_xc_split(io::LineReader& features, io::LineReader& labels, const ReadOptions& options = {});
+ReadResult read_libsvm(io::LineReader& in, const ReadOptions& options = {});
 
 // The same from a path: "-" is stdin; gzip, zstd, bzip2 and xz are decompressed (slide/io/input.h).
 // InputOpenError if a file cannot be opened.

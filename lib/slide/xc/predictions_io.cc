@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "slide/core/error.h"
-#include "slide/xc/input_line_source.h"
+#include "slide/io/input.h"
 #include "slide/xc/text_scan.h"
 
 namespace slide::xc {
@@ -105,7 +105,7 @@ void PredictionWriter::finish() {
   if (!*stream_) throw IoError(name_, "write failed");
 }
 
-PredictionSet read_predictions(LineSource& in) {
+PredictionSet read_predictions(io::LineReader& in) {
   PredictionSet set;
   std::string_view line;
   bool pending = in.next(line);
@@ -181,7 +181,7 @@ PredictionSet read_predictions(LineSource& in) {
 }
 
 PredictionSet read_predictions_file(const std::string& path) {
-  InputLineSource in(path);
+  io::LineReader in(io::open_source(path));
   return read_predictions(in);
 }
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "slide/io/output.h"
-#include "slide/xc/line_source.h"
+#include "slide/io/line_reader.h"
 
 namespace slide::xc {
 
@@ -85,7 +85,7 @@ struct PredictionSet {
 // row count must then match it and labels must be below L. Pairs are separated by blanks. A
 // repeated label in a row, a non-finite score or a malformed pair is a DataError with file, line
 // and column.
-PredictionSet read_predictions(LineSource& in);
+PredictionSet read_predictions(io::LineReader& in);
 // The same from a path ("-" is stdin; compressed files are decompressed).
 PredictionSet read_predictions_file(const std::string& path);
 
