@@ -1,8 +1,8 @@
 #pragma once
 
 // Our own zstd decoder on libzstd's streaming API. Boost 1.74's zstd_decompressor reports a clean
-// end when its input runs out inside a frame, so a truncated .zst would be read silently
-// (ANCHORS.md §8); this one raises DataError instead. It reads concatenated frames and skips
+// end when its input runs out inside a frame, so a truncated .zst would be read silently; this one
+// raises DataError instead. It reads concatenated frames and skips
 // skippable frames.
 
 #include <cstddef>

@@ -1,7 +1,8 @@
 #pragma once
 
-// The versioned binary container for models and checkpoints (ANCHORS.md §10.4). Network code puts
-// its arrays in named sections; this file knows nothing about what they hold.
+// The versioned binary container for models and checkpoints (magic, version, sections, CRC32C, in
+// the manner of PECOS's and PNG's files). Network code puts its arrays in named sections; this
+// file knows nothing about what they hold.
 //
 // Layout (version 1; all integers in the writer's byte order, which the byte-order mark records):
 //

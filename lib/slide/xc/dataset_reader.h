@@ -1,6 +1,6 @@
 #pragma once
 
-// Readers of multi-label sparse data sets (ANCHORS.md §9.6):
+// Readers of multi-label sparse data sets:
 //
 //  * read_xc — the Extreme Classification Repository format: a header `N F L` (points, features,
 //    labels), then one row per line `l1,l2,... f1:v1 f2:v2 ...`. Ids are 0-based. A row with no

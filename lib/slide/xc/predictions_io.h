@@ -1,6 +1,6 @@
 #pragma once
 
-// Prediction files (ANCHORS.md §9.7): one line per input row, `label:score` pairs by decreasing
+// Prediction files: one line per input row, `label:score` pairs by decreasing
 // score, separated by single spaces, no trailing space, scores as printf "%.6g" (written with
 // std::to_chars, which is specified to produce the same text). An optional first line `N L`
 // (rows, labels) makes the file readable by pyxclib's read_sparse_file and the Parabel/Bonsai

@@ -1,7 +1,7 @@
 #pragma once
 
-// Inverse label propensities of Jain et al. (2016), the weights of PSP@k and PSnDCG@k
-// (ANCHORS.md §9.8), computed from the training labels:
+// Inverse label propensities of Jain et al. (2016), the weights of PSP@k and PSnDCG@k, computed
+// from the training labels:
 //
 //   N   = number of training points, N_l = number of training points carrying label l,
 //   C   = (ln N - 1) * (B + 1)^A,
