@@ -1,16 +1,16 @@
 #include "common/cli_common.h"
 
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/version.h>
+
+#include <boost/program_options.hpp>
+#include <boost/version.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-
-#include <boost/program_options.hpp>
-#include <boost/version.hpp>
 #include <iostream>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/info.h>
-#include <oneapi/tbb/version.h>
 
 #include "common/exit_codes.h"
 #include "slide/core/error.h"
@@ -22,8 +22,8 @@ namespace po = boost::program_options;
 namespace slide::cli {
 
 std::string version_line(const std::string& program) {
-  return program + " " + kVersion + " (kernels: " +
-         simd::kernel_set_name(simd::active_kernel_set()) + "; oneTBB " +
+  return program + " " + kVersion +
+         " (kernels: " + simd::kernel_set_name(simd::active_kernel_set()) + "; oneTBB " +
          std::to_string(TBB_VERSION_MAJOR) + "." + std::to_string(TBB_VERSION_MINOR) + "; Boost " +
          std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) +
          ")";
@@ -31,17 +31,17 @@ std::string version_line(const std::string& program) {
 
 po::options_description common_options_description(CommonOptions& options, bool threads_short) {
   po::options_description common("Common options");
-  common.add_options()
-      ("help,h", "print this help and exit")
-      ("version,V", "print the version and the kernel set chosen at run time, and exit")
-      (threads_short ? "threads,t" : "threads", po::value(&options.threads)->default_value(0)->value_name("N"),
-       "worker threads; 0 means every hardware thread")
-      ("seed", po::value(&options.seed)->default_value(0)->value_name("N"),
-       "seed of every random choice; with --threads 1 a run is reproducible")
-      ("quiet,q", po::bool_switch(&options.quiet), "print nothing but errors")
-      ("verbose,v", po::bool_switch(&options.verbose), "print more detail")
-      ("kernels", po::value(&options.kernels)->value_name("SET"),
-       "force a kernel set: scalar, avx2, avx512, avx512-bf16, amx (also SLIDE_KERNELS)");
+  common.add_options()("help,h", "print this help and exit")(
+      "version,V", "print the version and the kernel set chosen at run time, and exit")(
+      threads_short ? "threads,t" : "threads",
+      po::value(&options.threads)->default_value(0)->value_name("N"),
+      "worker threads; 0 means every hardware thread")(
+      "seed", po::value(&options.seed)->default_value(0)->value_name("N"),
+      "seed of every random choice; with --threads 1 a run is reproducible")(
+      "quiet,q", po::bool_switch(&options.quiet), "print nothing but errors")(
+      "verbose,v", po::bool_switch(&options.verbose), "print more detail")(
+      "kernels", po::value(&options.kernels)->value_name("SET"),
+      "force a kernel set: scalar, avx2, avx512, avx512-bf16, amx (also SLIDE_KERNELS)");
   return common;
 }
 
@@ -56,8 +56,7 @@ RunEnvironment::RunEnvironment(const CommonOptions& options) {
   if (!options.kernels.empty()) {
     simd::set_active_kernel_set(simd::parse_kernel_set(options.kernels));
   }
-  threads_ = options.threads > 0 ? options.threads
-                                 : int(oneapi::tbb::info::default_concurrency());
+  threads_ = options.threads > 0 ? options.threads : int(oneapi::tbb::info::default_concurrency());
   limits_ = std::make_unique<Limits>(threads_);
 }
 
@@ -101,7 +100,9 @@ void install_interrupt_handlers() {
   std::signal(SIGTERM, on_interrupt);
 }
 
-int interrupt_signal() { return received_signal; }
+int interrupt_signal() {
+  return received_signal;
+}
 
 int run_main(const std::string& program, const std::function<int()>& body) {
   // A file size limit (RLIMIT_FSIZE) must fail the write with EFBIG, which our outputs report and
@@ -119,9 +120,9 @@ int run_main(const std::string& program, const std::function<int()>& body) {
     const bool flushed = std::fflush(stdout) == 0;
     if (!std::cout || !flushed || std::ferror(stdout) != 0) {
       const int error = errno;
-      throw IoError("<stdout>", std::string("write error: ") +
-                                    (!failed_before && error != 0 ? std::strerror(error)
-                                                                  : "the output is incomplete"));
+      throw IoError("<stdout>", std::string("write error: ") + (!failed_before && error != 0
+                                                                    ? std::strerror(error)
+                                                                    : "the output is incomplete"));
     }
     return code;
   } catch (const std::exception& error) {

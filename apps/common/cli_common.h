@@ -3,13 +3,12 @@
 // What both executables share: the version line, the common options, and the top-level
 // driver that turns exceptions into one line on stderr and an exit code.
 
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/program_options/options_description.hpp>
-#include <boost/program_options/variables_map.hpp>
 
 namespace slide::cli {
 
@@ -50,11 +49,10 @@ class RunEnvironment {
 // --help (the grouped options) and --version on stdout, then applies the common options. Returns
 // the run's environment, or nullptr when --help or --version answered and the command should exit
 // 0. Throws boost::program_options errors and UsageError (exit 64).
-std::unique_ptr<RunEnvironment> parse_command_line(const std::string& program,
-                                                   const std::vector<std::string>& args,
-                                                   const boost::program_options::options_description& options,
-                                                   const CommonOptions& common,
-                                                   boost::program_options::variables_map& vm);
+std::unique_ptr<RunEnvironment> parse_command_line(
+    const std::string& program, const std::vector<std::string>& args,
+    const boost::program_options::options_description& options, const CommonOptions& common,
+    boost::program_options::variables_map& vm);
 
 // SIGINT and SIGTERM set a flag that long runs poll between batches, so that they can save a
 // checkpoint and stop; a second signal ends the process at once.

@@ -1,8 +1,7 @@
 #include "common/exit_codes.h"
 
-#include <csignal>
-
 #include <boost/program_options/errors.hpp>
+#include <csignal>
 
 #include "slide/core/error.h"
 

@@ -22,17 +22,23 @@ std::string ProgressMeter::format_duration(double seconds) {
   const long total = std::lround(seconds);
   const long h = total / 3600, m = total / 60 % 60, s = total % 60;
   char buffer[48];
-  if (h > 0) std::snprintf(buffer, sizeof buffer, "%ldh %ldm %lds", h, m, s);
-  else if (m > 0) std::snprintf(buffer, sizeof buffer, "%ldm %lds", m, s);
-  else std::snprintf(buffer, sizeof buffer, "%lds", s);
+  if (h > 0)
+    std::snprintf(buffer, sizeof buffer, "%ldh %ldm %lds", h, m, s);
+  else if (m > 0)
+    std::snprintf(buffer, sizeof buffer, "%ldm %lds", m, s);
+  else
+    std::snprintf(buffer, sizeof buffer, "%lds", s);
   return buffer;
 }
 
 std::string ProgressMeter::format_rate(double per_second) {
   char buffer[32];
-  if (per_second >= 1e6) std::snprintf(buffer, sizeof buffer, "%.2fM", per_second / 1e6);
-  else if (per_second >= 1e4) std::snprintf(buffer, sizeof buffer, "%.1fk", per_second / 1e3);
-  else std::snprintf(buffer, sizeof buffer, "%.0f", per_second);
+  if (per_second >= 1e6)
+    std::snprintf(buffer, sizeof buffer, "%.2fM", per_second / 1e6);
+  else if (per_second >= 1e4)
+    std::snprintf(buffer, sizeof buffer, "%.1fk", per_second / 1e3);
+  else
+    std::snprintf(buffer, sizeof buffer, "%.0f", per_second);
   return buffer;
 }
 
@@ -42,7 +48,8 @@ std::string ProgressMeter::line(double done, double total, const Fields& fields,
   std::string text;
   char buffer[64];
   if (total > 0) {
-    std::snprintf(buffer, sizeof buffer, "Progress: %5.1f%%  ", 100.0 * std::min(done / total, 1.0));
+    std::snprintf(buffer, sizeof buffer, "Progress: %5.1f%%  ",
+                  100.0 * std::min(done / total, 1.0));
     text += buffer;
   }
   text += unit_ + "/s: " + format_rate(rate);

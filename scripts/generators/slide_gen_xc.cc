@@ -9,9 +9,9 @@
 //   Zipf law and each further label from the same cluster with probability `coherence`, otherwise
 //   from the Zipf law again. Label counts per example: 1 + Poisson(mean - 1).
 // - Each label has `signature` features (its topic), drawn once from a Zipf law over features.
-//   An example takes, for each of its labels, each signature feature with a probability chosen so that signatures
-//   make 60% of a row, then adds background features from the feature Zipf law; values are
-//   tf-idf-like (1 + log count times a random idf), the row is L2-normalised.
+//   An example takes, for each of its labels, each signature feature with a probability chosen so
+//   that signatures make 60% of a row, then adds background features from the feature Zipf law;
+//   values are tf-idf-like (1 + log count times a random idf), the row is L2-normalised.
 // The task is learnable (features reveal labels) but noisy, like the real sets.
 
 #include <algorithm>
@@ -113,8 +113,8 @@ class Generator {
     // A name ending in .zst is compressed on the fly by the zstd command.
     const bool zst = path.size() > 4 && path.compare(path.size() - 4, 4, ".zst") == 0;
     std::FILE* out = path == "-" ? stdout
-                     : zst ? popen(("zstd -q -f -T0 -o '" + path + "'").c_str(), "w")
-                           : std::fopen(path.c_str(), "wb");
+                     : zst       ? popen(("zstd -q -f -T0 -o '" + path + "'").c_str(), "w")
+                                 : std::fopen(path.c_str(), "wb");
     if (!out) usage("cannot create " + path);
     std::fprintf(out, "%u %u %u\n", rows, o_.preset.features, o_.preset.labels);
     std::vector<std::uint32_t> labels, features;
@@ -132,8 +132,7 @@ class Generator {
         std::uint32_t l;
         if (unit(rng_) < o_.coherence) {
           const std::uint32_t base = first / o_.cluster * o_.cluster;
-          l = std::min(o_.preset.labels - 1,
-                       base + std::uint32_t(unit(rng_) * o_.cluster));
+          l = std::min(o_.preset.labels - 1, base + std::uint32_t(unit(rng_) * o_.cluster));
         } else {
           l = label_of_rank_[label_zipf_(rng_)];
         }
@@ -149,7 +148,8 @@ class Generator {
           if (unit(rng_) < keep_) features.push_back(sig[s]);
         }
       }
-      const double background = (1 - kSignatureShare) * o_.preset.nnz_per_point * (0.5 + unit(rng_));
+      const double background =
+          (1 - kSignatureShare) * o_.preset.nnz_per_point * (0.5 + unit(rng_));
       for (int i = 0; i < int(background); ++i) {
         features.push_back(feature_of_rank_[feature_zipf_(rng_)]);
       }
@@ -175,8 +175,8 @@ class Generator {
         line += ' ';
         line.append(buffer, std::to_chars(buffer, buffer + 32, f).ptr);
         line += ':';
-        line.append(buffer, std::to_chars(buffer, buffer + 32, v * inv, std::chars_format::general,
-                                          5).ptr);
+        line.append(buffer,
+                    std::to_chars(buffer, buffer + 32, v * inv, std::chars_format::general, 5).ptr);
       }
       line += '\n';
       std::fwrite(line.data(), 1, line.size(), out);
@@ -244,18 +244,28 @@ int main(int argc, char** argv) {
     if (arg == "--preset") {
       const std::string name = value();
       const Preset* found = nullptr;
-      for (const auto& p : kPresets) if (name == p.name) found = &p;
+      for (const auto& p : kPresets)
+        if (name == p.name) found = &p;
       if (!found) usage("unknown preset " + name);
       o.preset = *found;
-    } else if (arg == "--train") o.train_path = value();
-    else if (arg == "--test") o.test_path = value();
-    else if (arg == "--seed") o.seed = parse_number(value(), "--seed");
-    else if (arg == "--labels") labels = std::int64_t(parse_number(value(), "--labels"));
-    else if (arg == "--train-rows") train_rows = std::int64_t(parse_number(value(), "--train-rows"));
-    else if (arg == "--test-rows") test_rows = std::int64_t(parse_number(value(), "--test-rows"));
-    else if (arg == "--scale") o.scale = std::atof(value());
-    else if (arg == "--help" || arg == "-h") usage("synthetic XC data");
-    else usage("unknown option " + arg);
+    } else if (arg == "--train")
+      o.train_path = value();
+    else if (arg == "--test")
+      o.test_path = value();
+    else if (arg == "--seed")
+      o.seed = parse_number(value(), "--seed");
+    else if (arg == "--labels")
+      labels = std::int64_t(parse_number(value(), "--labels"));
+    else if (arg == "--train-rows")
+      train_rows = std::int64_t(parse_number(value(), "--train-rows"));
+    else if (arg == "--test-rows")
+      test_rows = std::int64_t(parse_number(value(), "--test-rows"));
+    else if (arg == "--scale")
+      o.scale = std::atof(value());
+    else if (arg == "--help" || arg == "-h")
+      usage("synthetic XC data");
+    else
+      usage("unknown option " + arg);
   }
   if (o.train_path.empty() || o.test_path.empty()) usage("--train and --test are required");
   if (labels > 0) {

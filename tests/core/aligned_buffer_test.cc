@@ -10,7 +10,9 @@
 namespace slide {
 namespace {
 
-bool aligned(const void* p, std::size_t a) { return reinterpret_cast<std::uintptr_t>(p) % a == 0; }
+bool aligned(const void* p, std::size_t a) {
+  return reinterpret_cast<std::uintptr_t>(p) % a == 0;
+}
 
 TEST(AlignedBuffer, IsAlignedAndZeroed) {
   for (std::size_t n : {1u, 3u, 17u, 1000u}) {

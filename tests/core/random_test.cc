@@ -33,7 +33,8 @@ TEST(Rng, UniformStaysInRangeAndCoversIt) {
     ++counts[v];
   }
   for (int c : counts) EXPECT_NEAR(c, 10000, 500);  // ~5 sigma
-  for (int i = 0; i < 1000; ++i) EXPECT_LT(rng.uniform64(std::uint64_t{1} << 40), std::uint64_t{1} << 40);
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_LT(rng.uniform64(std::uint64_t{1} << 40), std::uint64_t{1} << 40);
   EXPECT_EQ(rng.uniform(1), 0u);
 }
 

@@ -55,8 +55,8 @@ const std::string& MemFile::write(std::string_view bytes) {
   if (ftruncate(fd_, 0) != 0) throw std::runtime_error("ftruncate failed");
   std::size_t done = 0;
   while (done < bytes.size()) {
-    const ssize_t k = pwrite(fd_, bytes.data() + done, bytes.size() - done,
-                             static_cast<off_t>(done));
+    const ssize_t k =
+        pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
     if (k <= 0) throw std::runtime_error("pwrite failed");
     done += static_cast<std::size_t>(k);
   }
@@ -127,7 +127,8 @@ std::string build_model_image(std::uint32_t kind, std::string_view spec) {
   store<std::uint32_t>(image, 20, static_cast<std::uint32_t>(sections.size()));
   for (std::size_t i = 0; i < sections.size(); ++i) {
     image.resize((image.size() + model::kPayloadAlignment - 1) / model::kPayloadAlignment *
-                 model::kPayloadAlignment, '\0');
+                     model::kPayloadAlignment,
+                 '\0');
     const std::size_t entry = 32 + 32 * i;
     store<std::uint32_t>(image, entry, sections[i].first);
     store<std::uint64_t>(image, entry + 8, image.size());

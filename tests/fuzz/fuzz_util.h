@@ -39,9 +39,7 @@ class Bytes {
     --size_;
     return *data_++;
   }
-  std::string_view rest() const {
-    return {reinterpret_cast<const char*>(data_), size_};
-  }
+  std::string_view rest() const { return {reinterpret_cast<const char*>(data_), size_}; }
 
  private:
   const std::uint8_t* data_;

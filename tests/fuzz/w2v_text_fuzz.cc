@@ -75,13 +75,13 @@ void differential(std::string_view corpus, std::uint8_t knob) {
   std::vector<std::uint32_t> scratch;
   const std::size_t max_length = 1 + (knob & 7);
   for (const std::string& c : chunks) {
-    known += text::for_each_sentence(c, vocabulary, max_length, scratch,
-                                      [&](std::span<const std::uint32_t> s) {
-      SLIDE_FUZZ_CHECK(!s.empty() && s.size() <= max_length);
-      for (const std::uint32_t id : s) {
-        SLIDE_FUZZ_CHECK(id < vocabulary.size() && id != text::Vocabulary::kEndOfSentenceId);
-      }
-    });
+    known += text::for_each_sentence(
+        c, vocabulary, max_length, scratch, [&](std::span<const std::uint32_t> s) {
+          SLIDE_FUZZ_CHECK(!s.empty() && s.size() <= max_length);
+          for (const std::uint32_t id : s) {
+            SLIDE_FUZZ_CHECK(id < vocabulary.size() && id != text::Vocabulary::kEndOfSentenceId);
+          }
+        });
   }
   std::uint64_t expected = 0;
   for (const std::string& t : whole) expected += vocabulary.find(t) != text::Vocabulary::kNotFound;
@@ -104,7 +104,8 @@ int w2v_text_one_input(const std::uint8_t* data, std::size_t size) {
         text::VocabularyOptions options;
         options.min_count = knob & 3;
         options.max_size = (knob & 4) ? 1 + (knob >> 3) : 0;
-        check_vocabulary(text::read_vocab(memory_source(text, 1 + knob * 3u, "vocab.txt"), options));
+        check_vocabulary(
+            text::read_vocab(memory_source(text, 1 + knob * 3u, "vocab.txt"), options));
         break;
       }
       default: {

@@ -81,8 +81,8 @@ int xc_reader_one_input(const std::uint8_t* data, std::size_t size) {
       case 2: {
         const std::size_t cut = text.find('\0');
         const std::string_view x = text.substr(0, cut);
-        const std::string_view y = cut == std::string_view::npos ? std::string_view{}
-                                                                 : text.substr(cut + 1);
+        const std::string_view y =
+            cut == std::string_view::npos ? std::string_view{} : text.substr(cut + 1);
         io::LineReader fx = make_source(x, stream, "fuzz_X_Xf.txt");
         io::LineReader fy = make_source(y, stream, "fuzz_X_Y.txt");
         result = xc::read_xc_split(fx, fy, options);
@@ -90,8 +90,8 @@ int xc_reader_one_input(const std::uint8_t* data, std::size_t size) {
       }
       default: {
         const std::string& path = mem_file(0).write(text);
-        result = xc::read_dataset_file(path, (mode & 4) ? xc::DataFormat::kLibsvm : xc::DataFormat::kXc,
-                                       options);
+        result = xc::read_dataset_file(
+            path, (mode & 4) ? xc::DataFormat::kLibsvm : xc::DataFormat::kXc, options);
         break;
       }
     }

@@ -1,5 +1,5 @@
-// Outputs that are not regular files (issue 8): a device or a FIFO named as the output is written in
-// place, like stdout; the temporary-and-rename route would replace the node itself (as root,
+// Outputs that are not regular files (issue 8): a device or a FIFO named as the output is written
+// in place, like stdout; the temporary-and-rename route would replace the node itself (as root,
 // /dev/null) with a regular file.
 
 #include <fcntl.h>

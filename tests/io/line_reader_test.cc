@@ -68,7 +68,6 @@ TEST(LineReader, BinaryWindowAndExactReads) {
   EXPECT_EQ(reader.ensure(1), 0u);
 }
 
-
 std::vector<std::string> all_lines(LineReader& reader) {
   std::vector<std::string> lines;
   std::string_view line;

@@ -234,8 +234,8 @@ TEST(ActiveSet, RejectsMissingInputs) {
   std::vector<std::uint32_t> out;
   ActiveSetSelector budget(policy(ActivePolicy::budget, 10), Fixture::kItems);
   EXPECT_THROW(budget.select({}, nullptr, nullptr, 0, f.scratch, out), UsageError);
-  EXPECT_THROW(budget.select(std::vector<std::uint32_t>{Fixture::kItems}, &f.tables,
-                             f.keys.data(), 0, f.scratch, out),
+  EXPECT_THROW(budget.select(std::vector<std::uint32_t>{Fixture::kItems}, &f.tables, f.keys.data(),
+                             0, f.scratch, out),
                UsageError);
   ActiveSetSelector exact(policy(ActivePolicy::exact, 10), Fixture::kItems);
   EXPECT_THROW(exact.select({}, nullptr, nullptr, 0, f.scratch, out), UsageError);

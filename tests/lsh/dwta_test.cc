@@ -72,8 +72,10 @@ TEST(Dwta, SparseInputsGetNoEmptyCodes) {
       if (c != kEmptyCode) real.insert(c);
     for (std::uint32_t b = 0; b < 300; ++b) {
       ASSERT_LT(codes[b], 8U) << "empty code left, nnz " << nnz;
-      if (raw[b] != kEmptyCode) EXPECT_EQ(codes[b], raw[b]);
-      else EXPECT_TRUE(real.count(codes[b])) << "a borrowed code must come from a non-empty bin";
+      if (raw[b] != kEmptyCode)
+        EXPECT_EQ(codes[b], raw[b]);
+      else
+        EXPECT_TRUE(real.count(codes[b])) << "a borrowed code must come from a non-empty bin";
     }
   }
 }
@@ -109,8 +111,8 @@ TEST(Dwta, CollisionGrowsWithSimilarityOnSparsePairs) {
   std::vector<std::uint32_t> ca(300), cb(300);
   std::vector<double> rates;
   // Overlap of the supports and correlation of the shared values both grow.
-  const std::vector<std::pair<std::size_t, double>> levels = {{0, 0.0}, {20, 0.5}, {30, 0.8},
-                                                              {40, 0.98}};
+  const std::vector<std::pair<std::size_t, double>> levels = {
+      {0, 0.0}, {20, 0.5}, {30, 0.8}, {40, 0.98}};
   for (const auto& [shared, rho] : levels) {
     Rng rng(7);
     double same = 0;
@@ -124,8 +126,8 @@ TEST(Dwta, CollisionGrowsWithSimilarityOnSparsePairs) {
     rates.push_back(same / trials);
   }
   for (std::size_t i = 1; i < rates.size(); ++i) {
-    const double se = std::hypot(standard_error(rates[i], trials),
-                                 standard_error(rates[i - 1], trials));
+    const double se =
+        std::hypot(standard_error(rates[i], trials), standard_error(rates[i - 1], trials));
     EXPECT_GT(rates[i] - rates[i - 1], 4 * se) << "level " << i;
   }
   EXPECT_GT(rates.back(), 0.8);

@@ -6,8 +6,8 @@
 #include <set>
 #include <vector>
 
-#include "slide/lsh/active_set.h"
 #include "slide/core/random.h"
+#include "slide/lsh/active_set.h"
 
 namespace slide::lsh {
 namespace {
@@ -107,7 +107,8 @@ TEST(FillPool, EachIdIsEquallyLikelyToBeInThePool) {
   std::vector<std::uint32_t> out;
   constexpr int kSeeds = 500;
   for (int seed = 0; seed < kSeeds; ++seed) {
-    s.select({}, &t.tables, t.keys.data(), 1, scratch, out, nullptr, static_cast<std::uint64_t>(seed));
+    s.select({}, &t.tables, t.keys.data(), 1, scratch, out, nullptr,
+             static_cast<std::uint64_t>(seed));
     for (std::uint32_t id : scratch.pool) ++count[id];
   }
   // Binomial(500, 0.1): mean 50, sd 6.7; 4000 ids stay within 50 +- 6 sd.

@@ -1,13 +1,12 @@
 #include "slide/lsh/lsh_tables.h"
 
 #include <gtest/gtest.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <set>
 #include <vector>
-
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include "lsh/test_util.h"
 #include "slide/core/error.h"
@@ -15,8 +14,8 @@
 namespace slide::lsh {
 namespace {
 
-LshConfig table_config(HashFamily family, std::uint32_t k, std::uint32_t l,
-                       std::uint32_t capacity, Replacement replacement, std::uint64_t seed = 5) {
+LshConfig table_config(HashFamily family, std::uint32_t k, std::uint32_t l, std::uint32_t capacity,
+                       Replacement replacement, std::uint64_t seed = 5) {
   LshConfig c;
   c.family = family;
   c.k = k;
@@ -70,7 +69,7 @@ TEST(LshTables, FifoKeepsTheLastInserted) {
   const std::size_t n = 1000;
   std::vector<std::uint32_t> keys(2 * n);
   for (std::size_t i = 0; i < n; ++i) {
-    keys[i] = 0;                                   // table 0: one bucket of 1000
+    keys[i] = 0;                                      // table 0: one bucket of 1000
     keys[n + i] = static_cast<std::uint32_t>(i % 4);  // table 1: 4 buckets of 250
   }
   tables.build_from_keys(keys.data(), n);

@@ -44,12 +44,10 @@ TEST(RebuildSchedule, ExponentialIntervalsGrowByTheFactor) {
   c.period = 50;
   c.growth = 2.0;
   RebuildSchedule s(c);
-  EXPECT_EQ(refresh_batches(s, 2000),
-            (std::vector<std::uint64_t>{50, 150, 350, 750, 1550}));
+  EXPECT_EQ(refresh_batches(s, 2000), (std::vector<std::uint64_t>{50, 150, 350, 750, 1550}));
   c.max_period = 120;
   RebuildSchedule capped(c);
-  EXPECT_EQ(refresh_batches(capped, 600),
-            (std::vector<std::uint64_t>{50, 150, 270, 390, 510}));
+  EXPECT_EQ(refresh_batches(capped, 600), (std::vector<std::uint64_t>{50, 150, 270, 390, 510}));
 }
 
 TEST(RebuildSchedule, OnChangeMeasuresOnlyWhenDue) {
@@ -98,8 +96,7 @@ TEST(ChangeMonitor, MeasuresTheFractionOfRowsWhoseKeysChanged) {
   const auto functions = make_hash_functions(config, dim);
   ChangeMonitor monitor(n, 400, 7);
   EXPECT_EQ(monitor.sample().size(), 400U);
-  EXPECT_EQ(std::set<std::uint32_t>(monitor.sample().begin(), monitor.sample().end()).size(),
-            400U);
+  EXPECT_EQ(std::set<std::uint32_t>(monitor.sample().begin(), monitor.sample().end()).size(), 400U);
   EXPECT_THROW(monitor.changed_fraction(*functions, rows.data(), dim), UsageError);
   monitor.snapshot(*functions, rows.data(), dim);
   EXPECT_EQ(monitor.changed_fraction(*functions, rows.data(), dim), 0.0);

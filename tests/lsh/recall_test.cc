@@ -48,7 +48,8 @@ Recall budget_recall(const LshConfig& config, std::uint32_t beta) {
     const SelectStats stats = selector.select({}, &tables, keys.data(), q, scratch, out);
     active += static_cast<double>(out.size());
     scanned += static_cast<double>(stats.ids_scanned);
-    for (std::uint32_t id : d.planted[q]) found += std::find(out.begin(), out.end(), id) != out.end();
+    for (std::uint32_t id : d.planted[q])
+      found += std::find(out.begin(), out.end(), id) != out.end();
   }
   return {found / (10.0 * kQueries), active / kQueries, scanned / kQueries};
 }
@@ -96,7 +97,8 @@ TEST(LshRecall, UniformSamplingIsTheBaselineItBeats) {
   double found = 0;
   for (std::size_t q = 0; q < kQueries; ++q) {
     selector.select({}, nullptr, nullptr, q, scratch, out);
-    for (std::uint32_t id : d.planted[q]) found += std::find(out.begin(), out.end(), id) != out.end();
+    for (std::uint32_t id : d.planted[q])
+      found += std::find(out.begin(), out.end(), id) != out.end();
   }
   EXPECT_LT(found / (10.0 * kQueries), 0.2);
 }

@@ -30,6 +30,8 @@ inline void correlated_pair(std::size_t dim, double rho, Rng& rng, std::vector<f
 }
 
 // Standard error of a proportion p estimated from n Bernoulli trials.
-inline double standard_error(double p, double n) { return std::sqrt(p * (1.0 - p) / n); }
+inline double standard_error(double p, double n) {
+  return std::sqrt(p * (1.0 - p) / n);
+}
 
 }  // namespace slide::lsh::testing

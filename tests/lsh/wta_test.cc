@@ -68,8 +68,8 @@ TEST(Wta, CollisionGrowsWithRankCorrelation) {
   // Independent vectors: the argmax positions agree by chance, 1 / bin_size.
   EXPECT_NEAR(rates[0], 1.0 / 8, 4 * standard_error(1.0 / 8, trials));
   for (std::size_t i = 1; i < rates.size(); ++i) {
-    const double se = std::hypot(standard_error(rates[i], trials),
-                                 standard_error(rates[i - 1], trials));
+    const double se =
+        std::hypot(standard_error(rates[i], trials), standard_error(rates[i - 1], trials));
     EXPECT_GT(rates[i] - rates[i - 1], 4 * se) << "rho step " << i;
   }
 }
@@ -141,8 +141,8 @@ TEST(Wta, BlockRowHashingEqualsPerVectorHashingInEveryKernelSet) {
     float* tie_row = rows.data() + 4 * stride;
     float* sparse_row = rows.data() + 5 * stride;
     for (std::size_t i = 0; i < dim; ++i) {
-      zero_row[i] = 0.0F;                          // all missing for DWTA
-      tie_row[i] = 1.0F;                           // all ties
+      zero_row[i] = 0.0F;                         // all missing for DWTA
+      tie_row[i] = 1.0F;                          // all ties
       sparse_row[i] = i % 97 == 0 ? 1.0F : 0.0F;  // mostly empty bins: densification
     }
     std::vector<std::uint32_t> expected(9 * n), keys(9);

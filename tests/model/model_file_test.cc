@@ -1,7 +1,7 @@
 #include "slide/model/model_file.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -318,23 +318,30 @@ TEST(ModelFile, StructuralInconsistenciesBehindAValidHeaderChecksum) {
     write_bytes(path, bad);
     expect_format_error(path, fragment);
   };
-  expect_refused([&](std::string& b) { poke<std::uint64_t>(b, table_field(2, 8), sections[2].offset + 8); },
-                 "is not 64-byte aligned");
-  expect_refused([&](std::string& b) { poke<std::uint64_t>(b, table_field(3, 8), sections[2].offset); },
-                 "overlaps section 'VOCB'");
+  expect_refused(
+      [&](std::string& b) { poke<std::uint64_t>(b, table_field(2, 8), sections[2].offset + 8); },
+      "is not 64-byte aligned");
+  expect_refused(
+      [&](std::string& b) { poke<std::uint64_t>(b, table_field(3, 8), sections[2].offset); },
+      "overlaps section 'VOCB'");
   expect_refused([&](std::string& b) { poke<std::uint64_t>(b, table_field(0, 8), 0); },
                  "overlaps the header");
-  expect_refused([&](std::string& b) { poke<std::uint64_t>(b, table_field(4, 16), sections[4].size + 4); },
-                 "extends past the end");
-  expect_refused([&](std::string& b) { poke<std::uint64_t>(b, table_field(4, 16), ~std::uint64_t{0} - 8); },
-                 "extends past the end");
-  expect_refused([&](std::string& b) { poke<std::uint64_t>(b, table_field(4, 16), sections[4].size - 4); },
-                 "belong to no section");
-  expect_refused([&](std::string& b) { poke<std::uint32_t>(b, table_field(1, 0), Tag("VOCB").value()); },
-                 "duplicate section 'VOCB'");
+  expect_refused(
+      [&](std::string& b) { poke<std::uint64_t>(b, table_field(4, 16), sections[4].size + 4); },
+      "extends past the end");
+  expect_refused(
+      [&](std::string& b) { poke<std::uint64_t>(b, table_field(4, 16), ~std::uint64_t{0} - 8); },
+      "extends past the end");
+  expect_refused(
+      [&](std::string& b) { poke<std::uint64_t>(b, table_field(4, 16), sections[4].size - 4); },
+      "belong to no section");
+  expect_refused(
+      [&](std::string& b) { poke<std::uint32_t>(b, table_field(1, 0), Tag("VOCB").value()); },
+      "duplicate section 'VOCB'");
   expect_refused([&](std::string& b) { poke<std::uint32_t>(b, table_field(1, 28), 1); },
                  "reserved table field");
-  expect_refused([&](std::string& b) { poke<std::uint64_t>(b, 24, good.size() + 64); }, "truncated");
+  expect_refused([&](std::string& b) { poke<std::uint64_t>(b, 24, good.size() + 64); },
+                 "truncated");
   expect_refused(
       [&](std::string& b) {
         // Move STRM one alignment step later: a gap the writer never leaves.
@@ -382,8 +389,9 @@ TEST(ModelFile, UnknownTagWrongKindAndBadElementSizeAreClear) {
     FAIL();
   } catch (const FormatError& error) {
     EXPECT_EQ(std::string(error.what()),
-              path + ": no section 'NOPE' in this xc model file (sections present: 'CONF', "
-                     "'EMPT', 'VOCB', 'WOUT', 'STRM')");
+              path +
+                  ": no section 'NOPE' in this xc model file (sections present: 'CONF', "
+                  "'EMPT', 'VOCB', 'WOUT', 'STRM')");
   }
   try {
     reader.require_kind(kKindWord2Vec);
@@ -437,7 +445,10 @@ TEST(ModelFile, WriterThrowingMidwayLeavesNoFileAndKeepsTheOldOne) {
   EXPECT_NO_THROW(ModelReader{path});
 
   // A writer abandoned before commit() (an exception between add and commit) also leaves nothing.
-  { ModelWriter abandoned(dir.file("other.slide"), kKindXc); abandoned.add_text(Tag("VOCB"), "x"); }
+  {
+    ModelWriter abandoned(dir.file("other.slide"), kKindXc);
+    abandoned.add_text(Tag("VOCB"), "x");
+  }
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"model.slide"});
 }
 

@@ -3,12 +3,12 @@
 // rebuild schedule's position, the rebuild count and the tables of the last refresh are saved.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
-#include <unistd.h>
 
 #include "planted_problem.h"
 #include "slide/core/error.h"
@@ -163,7 +163,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{lsh::ScheduleKind::exponential, lsh::Replacement::fifo, "exp_fifo"},
                       Case{lsh::ScheduleKind::fixed, lsh::Replacement::reservoir, "fixed_res"},
                       Case{lsh::ScheduleKind::on_change, lsh::Replacement::fifo, "change"}),
-    [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });
+    [](const ::testing::TestParamInfo<Case>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 TEST(CheckpointState, InconsistentTablesAreRefused) {
   Network net(net_config());

@@ -1,11 +1,11 @@
 #include "slide/nn/network_io.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <string>
-#include <unistd.h>
 
 #include "planted_problem.h"
 #include "slide/core/error.h"
@@ -41,7 +41,8 @@ bool same(const Network& x, const Network& y) {
             same(a.output_weights, b.output_weights) &&
             std::memcmp(a.output_bias.data(), b.output_bias.data(), a.output_bias.size() * 4) == 0;
   for (std::size_t l = 0; l < a.hidden_weights.size(); ++l) {
-    ok = ok && same(a.hidden_weights[l], b.hidden_weights[l]) && same(a.hidden_bias[l], b.hidden_bias[l]);
+    ok = ok && same(a.hidden_weights[l], b.hidden_weights[l]) &&
+         same(a.hidden_bias[l], b.hidden_bias[l]);
   }
   return ok;
 }
@@ -74,7 +75,11 @@ TEST(NetworkIo, RoundTripsConfigWeightsAndLabelCounts) {
   EXPECT_FLOAT_EQ(loaded.config().output_init.scale, 0.3f);
   EXPECT_TRUE(same(net, loaded));
   EXPECT_EQ(load_label_counts(reader), counts);
-  EXPECT_FALSE(same(net, Network([] { auto c = config(); c.seed = 1; return c; }())));
+  EXPECT_FALSE(same(net, Network([] {
+                      auto c = config();
+                      c.seed = 1;
+                      return c;
+                    }())));
   std::remove(path.c_str());
 }
 

@@ -1,16 +1,17 @@
 // The engine learns a problem with planted structure: exact softmax reaches P@1 >= 0.9 on
 // held-out examples; uniformly sampled softmax with a small budget does worse, LSH-sampled
-// softmax with the same budget also reaches P@1 >= 0.9 and beats uniform; LSH inference beats uniform candidates;
-// the bf16 modes stay within kBf16Tolerance of float32.
+// softmax with the same budget also reaches P@1 >= 0.9 and beats uniform; LSH inference beats
+// uniform candidates; the bf16 modes stay within kBf16Tolerance of float32.
+
+#include "planted_problem.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
 
-#include "planted_problem.h"
-#include "slide/nn/predictor.h"
 #include "slide/nn/lsh_selector.h"
+#include "slide/nn/predictor.h"
 #include "slide/nn/trainer.h"
 
 namespace slide::nn {
@@ -36,7 +37,8 @@ NetworkConfig planted_network(const testing::PlantedProblem& p) {
   return c;
 }
 
-Outcome train_and_test(NeuronSelector& selector, Precision precision, int epochs, int threads = 2, float lr = 5e-3f) {
+Outcome train_and_test(NeuronSelector& selector, Precision precision, int epochs, int threads = 2,
+                       float lr = 5e-3f) {
   testing::PlantedProblem problem;
   static const SparseDataset train = problem.generate(0, 10000);
   static const SparseDataset test = problem.generate(1000000, 1000);
@@ -101,7 +103,8 @@ LshSelectorConfig planted_lsh(std::uint32_t beta) {
 TEST(PlantedProblem, UniformSamplingWithASmallBudgetIsWorse) {
   const Outcome& e = exact_f32();
   const Outcome& u = uniform_f32();
-  std::printf("P@1 exact %.3f, uniform(8) %.3f (mean active %.1f)\n", e.p_at_1, u.p_at_1, u.mean_active);
+  std::printf("P@1 exact %.3f, uniform(8) %.3f (mean active %.1f)\n", e.p_at_1, u.p_at_1,
+              u.mean_active);
   EXPECT_LT(u.mean_active, 9.0);
   EXPECT_LT(u.p_at_1, e.p_at_1 - 0.04);
 }
@@ -144,7 +147,8 @@ TEST(PlantedProblem, LshWithABatchFillPoolStillLearnsIt) {
   double active_all = 0, active_pool = 0;
   const double all = run(0, &active_all);
   const double pooled = run(64, &active_pool);
-  std::printf("P@1 LSH(32): fill from all ids %.3f, from a pool of 64 per batch %.3f\n", all, pooled);
+  std::printf("P@1 LSH(32): fill from all ids %.3f, from a pool of 64 per batch %.3f\n", all,
+              pooled);
   EXPECT_EQ(active_all, 32.0);
   EXPECT_EQ(active_pool, 32.0);
   EXPECT_GE(pooled, 0.9);
@@ -170,10 +174,14 @@ TEST(PlantedProblem, LshInferenceBeatsUniformCandidates) {
   LshSelector lsh_candidates(500, 32, planted_lsh(50));
   lsh_candidates.prepare(net);
   UniformSelector uniform_candidates(500, 50);
-  const double p_exact = testing::precision_at_1(predictor.predict_exact(test.features), test.labels);
-  const double p_lsh = testing::precision_at_1(predictor.predict_selected(test.features, lsh_candidates), test.labels);
-  const double p_uniform = testing::precision_at_1(predictor.predict_selected(test.features, uniform_candidates), test.labels);
-  std::printf("inference P@1 exact %.3f, LSH(50) %.3f, uniform(50) %.3f\n", p_exact, p_lsh, p_uniform);
+  const double p_exact =
+      testing::precision_at_1(predictor.predict_exact(test.features), test.labels);
+  const double p_lsh = testing::precision_at_1(
+      predictor.predict_selected(test.features, lsh_candidates), test.labels);
+  const double p_uniform = testing::precision_at_1(
+      predictor.predict_selected(test.features, uniform_candidates), test.labels);
+  std::printf("inference P@1 exact %.3f, LSH(50) %.3f, uniform(50) %.3f\n", p_exact, p_lsh,
+              p_uniform);
   EXPECT_GT(p_lsh, p_uniform + 0.3);
 }
 

@@ -35,7 +35,8 @@ std::vector<std::uint32_t> brute_top(const Network& net, const SparseRow& row, s
   std::vector<double> s(net.output_dim());
   for (std::uint32_t j = 0; j < net.output_dim(); ++j) {
     double acc = net.output_bias().empty() ? 0.0 : net.output_bias()[j];
-    for (std::size_t i = 0; i < net.hidden_dim(); ++i) acc += double(net.output_weights().row(j)[i]) * h[i];
+    for (std::size_t i = 0; i < net.hidden_dim(); ++i)
+      acc += double(net.output_weights().row(j)[i]) * h[i];
     s[j] = acc;
   }
   std::vector<std::uint32_t> ids(net.output_dim());
@@ -54,15 +55,16 @@ TEST(Predictor, ExactTopKMatchesBruteForce) {
   const SparseDataset data = problem.generate(0, 77);
   PredictorConfig pc;
   pc.top_k = 5;
-  pc.example_block = 16;   // several example blocks with a tail
-  pc.output_block = 300;   // several output blocks with a tail
+  pc.example_block = 16;  // several example blocks with a tail
+  pc.output_block = 300;  // several output blocks with a tail
   Predictor predictor(net, pc);
   const TopK top = predictor.predict_exact(data.features);
   ASSERT_EQ(top.rows, 77u);
   for (std::size_t i = 0; i < top.rows; ++i) {
     const auto expected = brute_top(net, data.features.row(i), 5);
     for (std::size_t r = 0; r < 5; ++r) ASSERT_EQ(top.row_ids(i)[r], expected[r]) << "row " << i;
-    EXPECT_TRUE(std::is_sorted(top.row_scores(i).begin(), top.row_scores(i).end(), std::greater<>()));
+    EXPECT_TRUE(
+        std::is_sorted(top.row_scores(i).begin(), top.row_scores(i).end(), std::greater<>()));
   }
 }
 

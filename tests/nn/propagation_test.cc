@@ -54,7 +54,8 @@ struct Reference {
     std::vector<double> a(dims[0], 0.0);
     for (std::size_t j = 0; j < dims[0]; ++j) {
       double s = tensors[kB0].empty() ? 0.0 : tensors[kB0][j];
-      for (std::size_t i = 0; i < x.size(); ++i) s += x.value(i) * tensors[kW0][x.ids[i] * dims[0] + j];
+      for (std::size_t i = 0; i < x.size(); ++i)
+        s += x.value(i) * tensors[kW0][x.ids[i] * dims[0] + j];
       a[j] = act(s);
     }
     for (std::size_t l = 1; l < dims.size(); ++l) {
@@ -81,7 +82,8 @@ struct Reference {
       for (double z : logits) m = std::max(m, z);
       double sum = 0;
       for (double z : logits) sum += std::exp(z - m);
-      for (std::size_t j = 0; j < positives; ++j) loss -= (logits[j] - m - std::log(sum)) / positives;
+      for (std::size_t j = 0; j < positives; ++j)
+        loss -= (logits[j] - m - std::log(sum)) / positives;
     } else {
       for (std::size_t j = 0; j < logits.size(); ++j) {
         const double z = j < positives ? logits[j] : -logits[j];
@@ -92,8 +94,7 @@ struct Reference {
   }
 };
 
-std::vector<const float*> gradient_views(const ParameterBuffers& g,
-                                         std::vector<std::size_t>& cols,
+std::vector<const float*> gradient_views(const ParameterBuffers& g, std::vector<std::size_t>& cols,
                                          std::vector<std::size_t>& strides) {
   std::vector<const float*> v{g.input_weights.data(), g.input_bias.data(), g.output_weights.data(),
                               g.output_bias.data()};
@@ -141,7 +142,8 @@ void randomize_biases(Network& net) {
     p.input_bias.row(0)[j] = static_cast<float>(0.3 * rng.normal());
   for (auto& b : p.output_bias) b = static_cast<float>(0.3 * rng.normal());
   for (auto& hb : p.hidden_bias)
-    for (std::size_t j = 0; j < hb.cols() && hb.rows(); ++j) hb.row(0)[j] = static_cast<float>(0.3 * rng.normal());
+    for (std::size_t j = 0; j < hb.cols() && hb.rows(); ++j)
+      hb.row(0)[j] = static_cast<float>(0.3 * rng.normal());
 }
 
 TEST_P(GradientCheck, MatchesFiniteDifferencesOfFloat64Reference) {
@@ -198,13 +200,14 @@ TEST_P(GradientCheck, MatchesFiniteDifferencesOfFloat64Reference) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllModes, GradientCheck,
-    ::testing::Values(Case{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false},
-                      Case{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, true},
-                      Case{LossKind::softmax_cross_entropy, Activation::relu, {6, 5}, true, false},
-                      Case{LossKind::softmax_cross_entropy, Activation::identity, {6, 5}, false, true},
-                      Case{LossKind::binary_logistic, Activation::relu, {6}, true, false},
-                      Case{LossKind::binary_logistic, Activation::relu, {6, 5}, true, true},
-                      Case{LossKind::binary_logistic, Activation::identity, {6}, false, true}));
+    ::testing::Values(
+        Case{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false},
+        Case{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, true},
+        Case{LossKind::softmax_cross_entropy, Activation::relu, {6, 5}, true, false},
+        Case{LossKind::softmax_cross_entropy, Activation::identity, {6, 5}, false, true},
+        Case{LossKind::binary_logistic, Activation::relu, {6}, true, false},
+        Case{LossKind::binary_logistic, Activation::relu, {6, 5}, true, true},
+        Case{LossKind::binary_logistic, Activation::identity, {6}, false, true}));
 
 TEST(Propagation, SgdAppliesMinusRateTimesTheGradient) {
   for (bool sampled : {false, true}) {
@@ -228,7 +231,8 @@ TEST(Propagation, SgdAppliesMinusRateTimesTheGradient) {
     const auto& before = with_adam.parameters();  // unchanged by the Adam-sink pass
     const auto& after = with_sgd.parameters();
     const auto& g = state.gradients();
-    auto check = [](const DenseMatrix<float>& b, const DenseMatrix<float>& a, const DenseMatrix<float>& gm) {
+    auto check = [](const DenseMatrix<float>& b, const DenseMatrix<float>& a,
+                    const DenseMatrix<float>& gm) {
       for (std::size_t r = 0; r < b.rows(); ++r)
         for (std::size_t k = 0; k < b.cols(); ++k)
           ASSERT_NEAR(a.row(r)[k], b.row(r)[k] - 0.01f * gm.row(r)[k], 1e-6f);
@@ -295,10 +299,8 @@ TEST(Propagation, FusedSoftmaxPassMatchesTwoPasses) {
     kb.gradients = &sb.gradients();
     kb.fuse_softmax = false;
     Rng ra(9), rb(9);
-    const auto r1 =
-        train_example(a, {ids, values}, labels, exact, c.loss, precision, ra, wa, ka);
-    const auto r2 =
-        train_example(b, {ids, values}, labels, exact, c.loss, precision, rb, wb, kb);
+    const auto r1 = train_example(a, {ids, values}, labels, exact, c.loss, precision, ra, wa, ka);
+    const auto r2 = train_example(b, {ids, values}, labels, exact, c.loss, precision, rb, wb, kb);
     EXPECT_NEAR(r1.loss, r2.loss, 1e-5 * std::max(1.0f, std::fabs(r2.loss)));
     for (std::size_t j = 0; j < 70; ++j) ASSERT_NEAR(wa.logits[j], wb.logits[j], 1e-5);
     // bf16 weights: the fused pass takes dL/dh from the bf16 rows it read (the gradient of the
@@ -306,7 +308,8 @@ TEST(Propagation, FusedSoftmaxPassMatchesTwoPasses) {
     const double tolerance = precision == Precision::f32 ? 1e-5 : 2e-2;
     auto close = [&](const DenseMatrix<float>& x, const DenseMatrix<float>& y) {
       double scale = 0;
-      for (std::size_t i = 0; i < y.storage_size(); ++i) scale = std::max(scale, double(std::fabs(y.data()[i])));
+      for (std::size_t i = 0; i < y.storage_size(); ++i)
+        scale = std::max(scale, double(std::fabs(y.data()[i])));
       ASSERT_GT(scale, 0.0);
       for (std::size_t i = 0; i < x.storage_size(); ++i)
         ASSERT_NEAR(x.data()[i], y.data()[i], tolerance * scale) << i;

@@ -31,7 +31,8 @@ TEST(TopkScan, Avx512MatchesPortableAndBruteForce) {
       // Coarse values: many ties, which must resolve to the smaller id in both versions.
       for (auto& x : c) x = static_cast<float>(rng.uniform(50)) * 0.5f;
       for (auto& x : bias) x = static_cast<float>(rng.uniform(3));
-      for (const std::vector<float>* b : {static_cast<const std::vector<float>*>(nullptr), static_cast<const std::vector<float>*>(&bias)}) {
+      for (const std::vector<float>* b : {static_cast<const std::vector<float>*>(nullptr),
+                                          static_cast<const std::vector<float>*>(&bias)}) {
         std::vector<float> s1, s2;
         std::vector<std::uint32_t> i1, i2;
         run(topk_scan_portable, c, b, k, s1, i1);

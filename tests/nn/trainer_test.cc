@@ -22,7 +22,8 @@ bool same_bits(const DenseMatrix<float>& a, const DenseMatrix<float>& b) {
 bool same_parameters(const Network& x, const Network& y) {
   const ParameterBuffers& a = x.parameters();
   const ParameterBuffers& b = y.parameters();
-  bool same = same_bits(a.input_weights, b.input_weights) && same_bits(a.input_bias, b.input_bias) &&
+  bool same = same_bits(a.input_weights, b.input_weights) &&
+              same_bits(a.input_bias, b.input_bias) &&
               same_bits(a.output_weights, b.output_weights) &&
               a.output_bias.size() == b.output_bias.size() &&
               std::memcmp(a.output_bias.data(), b.output_bias.data(),
@@ -113,7 +114,8 @@ TEST(Trainer, LazyAdamCatchUpEqualsDenseAdamOverSkippedSteps) {
     std::copy(mi.begin(), mi.end(), s->moments1().input_weights.data());
     std::copy(vi.begin(), vi.end(), s->moments2().input_weights.data());
   }
-  auto set_gradients = [&](AdamState& s, const std::vector<float>& out, const std::vector<float>& in) {
+  auto set_gradients = [&](AdamState& s, const std::vector<float>& out,
+                           const std::vector<float>& in) {
     std::copy(out.begin(), out.end(), s.gradients().output_weights.data());
     std::copy(in.begin(), in.end(), s.gradients().input_weights.data());
   };
@@ -168,7 +170,8 @@ TEST(Trainer, LazyAdamLeavesUntouchedRowsAlone) {
   tc.batch_size = 16;
   tc.threads = 2;
   Trainer trainer(net, selector, tc);
-  trainer.train_batch(data, std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
+  trainer.train_batch(
+      data, std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
   std::vector<bool> present(300, false);
   for (std::uint32_t f : data.features.indices()) present[f] = true;
   const auto& a = net.parameters();
@@ -180,7 +183,8 @@ TEST(Trainer, LazyAdamLeavesUntouchedRowsAlone) {
     EXPECT_EQ(changed, present[f]) << "feature " << f;
   }
   for (std::uint32_t j = 0; j < 200; ++j) {
-    changed_output += std::memcmp(a.output_weights.row(j), b.output_weights.row(j), 6 * sizeof(float)) != 0;
+    changed_output +=
+        std::memcmp(a.output_weights.row(j), b.output_weights.row(j), 6 * sizeof(float)) != 0;
   }
   EXPECT_GT(changed_output, 5u);
   EXPECT_LE(changed_output, 16u * 5u);
@@ -334,9 +338,8 @@ TEST(Trainer, ReportsProgressAndStopsWhenAsked) {
   EXPECT_GT(seen[0].loss, 0.0);
   EXPECT_EQ(all.examples, 95u);
   EXPECT_NEAR(all.mean_loss(), std::log(50.0), 0.5);  // near uniform at the start
-  const TrainStats partial = trainer.train_epoch(data, [](const TrainProgress& p) {
-    return p.examples_done < 30;
-  });
+  const TrainStats partial =
+      trainer.train_epoch(data, [](const TrainProgress& p) { return p.examples_done < 30; });
   EXPECT_TRUE(partial.stopped);
   EXPECT_EQ(partial.examples, 30u);
   // A stopped epoch is not counted: the next call continues it with the next batch.
@@ -360,11 +363,11 @@ TEST(Trainer, RestoredEpochPositionMustBeABatchBoundary) {
   TrainerConfig tc;
   tc.batch_size = 10;
   Trainer trainer(net, selector, tc);
-  trainer.restore_counters({.step = 1, .epoch = 0, .examples_seen = 15, .decay_examples = 95,
-                            .epoch_position = 15});
+  trainer.restore_counters(
+      {.step = 1, .epoch = 0, .examples_seen = 15, .decay_examples = 95, .epoch_position = 15});
   EXPECT_THROW(trainer.train_epoch(data), UsageError);
-  trainer.restore_counters({.step = 2, .epoch = 0, .examples_seen = 20, .decay_examples = 95,
-                            .epoch_position = 20});
+  trainer.restore_counters(
+      {.step = 2, .epoch = 0, .examples_seen = 20, .decay_examples = 95, .epoch_position = 20});
   EXPECT_EQ(trainer.train_epoch(data).examples, 75u);
 }
 

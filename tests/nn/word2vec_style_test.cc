@@ -30,7 +30,7 @@ NetworkConfig w2v_config() {
   c.hidden_bias = false;
   c.output_bias = false;
   c.hidden_init = {Init::Kind::uniform, 0.5f / 16};  // word2vec: (rand - 0.5) / dim
-  c.output_init = {Init::Kind::zeros, 0.0f};          // word2vec: syn1neg starts at zero
+  c.output_init = {Init::Kind::zeros, 0.0f};         // word2vec: syn1neg starts at zero
   c.seed = 2;
   return c;
 }
@@ -75,7 +75,8 @@ SparseDataset corpus(bool cbow) {
       std::vector<std::uint32_t> context;
       while (context.size() < 4) {
         const std::uint32_t w = group * kGroupSize + rng.uniform(kGroupSize);
-        if (w != center && std::find(context.begin(), context.end(), w) == context.end()) context.push_back(w);
+        if (w != center && std::find(context.begin(), context.end(), w) == context.end())
+          context.push_back(w);
       }
       std::sort(context.begin(), context.end());
       const std::vector<float> values(context.size(), 1.0f / static_cast<float>(context.size()));

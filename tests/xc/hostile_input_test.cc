@@ -10,9 +10,9 @@
 #include <string_view>
 
 #include "slide/core/error.h"
-#include "slide/xc/dataset_reader.h"
 #include "slide/io/byte_source.h"
 #include "slide/io/line_reader.h"
+#include "slide/xc/dataset_reader.h"
 
 namespace slide::xc {
 namespace {

@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <memory>
 
-#include "slide/io/file_reader.h"
 #include "slide/io/compression.h"
+#include "slide/io/file_reader.h"
 
 namespace slide::io {
 

@@ -8,8 +8,8 @@
 #include <cstring>
 
 #include "slide/core/error.h"
-#include "slide/io/file_reader.h"
 #include "slide/io/decoder.h"
+#include "slide/io/file_reader.h"
 
 namespace slide::io {
 namespace {

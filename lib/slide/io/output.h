@@ -70,8 +70,8 @@ class OutputStream {
  private:
   friend std::unique_ptr<OutputStream> open_output(const std::string& path);
 
-// The stream as the library's ByteSink (its writers take one). The stream must outlive it.
-ByteSink output_sink(OutputStream& out);
+  // The stream as the library's ByteSink (its writers take one). The stream must outlive it.
+  ByteSink output_sink(OutputStream& out);
   OutputStream(int fd, std::string name, std::string temporary_path);
   void flush_buffer();
   void check_open() const;

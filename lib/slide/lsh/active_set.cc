@@ -118,12 +118,18 @@ void sample_front(std::vector<std::uint32_t>& v, std::size_t count, Rng& rng) {
 
 const char* active_policy_name(ActivePolicy policy) {
   switch (policy) {
-    case ActivePolicy::union_fill: return "union";
-    case ActivePolicy::budget: return "budget";
-    case ActivePolicy::threshold: return "threshold";
-    case ActivePolicy::top_hits: return "top-hits";
-    case ActivePolicy::uniform: return "uniform";
-    case ActivePolicy::exact: return "exact";
+    case ActivePolicy::union_fill:
+      return "union";
+    case ActivePolicy::budget:
+      return "budget";
+    case ActivePolicy::threshold:
+      return "threshold";
+    case ActivePolicy::top_hits:
+      return "top-hits";
+    case ActivePolicy::uniform:
+      return "uniform";
+    case ActivePolicy::exact:
+      return "exact";
   }
   return "?";
 }
@@ -169,8 +175,9 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
   if (policy == ActivePolicy::exact && (rows_ == nullptr || query == nullptr))
     throw UsageError("active set: policy 'exact' needs set_rows() and the dense query");
   for (std::uint32_t id : forced)
-    if (id >= n_items_) throw UsageError("active set: forced id " + std::to_string(id) +
-                                         " is not below " + std::to_string(n_items_));
+    if (id >= n_items_)
+      throw UsageError("active set: forced id " + std::to_string(id) + " is not below " +
+                       std::to_string(n_items_));
   if (scratch.capacity() < n_items_) scratch.reserve(n_items_);
   if (scratch.chosen.size() < n_items_) scratch.chosen.assign(n_items_, 0);
 
@@ -194,7 +201,8 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
   const std::size_t target = std::max<std::size_t>(config_.beta, chosen.size());
   const std::uint32_t l = tables ? tables->num_tables() : 0;
   const auto fill_up = [&](std::size_t to) {
-    return pool ? fill_from_pool(chosen, to, n_items_, rng, *pool) : fill(chosen, to, n_items_, rng);
+    return pool ? fill_from_pool(chosen, to, n_items_, rng, *pool)
+                : fill(chosen, to, n_items_, rng);
   };
 
   switch (policy) {
@@ -266,8 +274,10 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
       for (std::uint32_t id : scratch.candidates()) {
         if (chosen.has(id)) continue;
         const std::uint32_t h = scratch.hits(id);
-        if (h >= level) chosen.push(id);
-        else if (h + 1 == level) partial.push_back(id);
+        if (h >= level)
+          chosen.push(id);
+        else if (h + 1 == level)
+          partial.push_back(id);
       }
       const std::size_t room = target - chosen.size();
       if (partial.size() > room) {
@@ -285,12 +295,13 @@ SelectStats ActiveSetSelector::select(std::span<const std::uint32_t> forced,
     case ActivePolicy::exact: {
       std::vector<float>& scores = scratch.scores;
       scores.resize(n_items_);
-      simd::kernels().gemm_nt(query, dim_, rows_, row_stride_, scores.data(), n_items_, 1,
-                              n_items_, dim_);
+      simd::kernels().gemm_nt(query, dim_, rows_, row_stride_, scores.data(), n_items_, 1, n_items_,
+                              dim_);
       std::vector<std::uint32_t>& ids = scratch.buffer;
       ids.clear();
       for (std::size_t i = 0; i < n_items_; ++i)
-        if (!chosen.has(static_cast<std::uint32_t>(i))) ids.push_back(static_cast<std::uint32_t>(i));
+        if (!chosen.has(static_cast<std::uint32_t>(i)))
+          ids.push_back(static_cast<std::uint32_t>(i));
       const std::size_t take = std::min(ids.size(), target - chosen.size());
       const auto better = [&](std::uint32_t a, std::uint32_t b) {
         return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);

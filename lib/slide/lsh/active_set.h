@@ -48,9 +48,9 @@ ActivePolicy parse_active_policy(std::string_view name);
 
 struct ActiveSetConfig {
   ActivePolicy policy = ActivePolicy::budget;
-  std::uint32_t beta = 1024;       // budget, top_hits, uniform, exact
-  std::uint32_t min_active = 0;    // union_fill, threshold: random fill up to this size
-  std::uint32_t min_hits = 2;      // threshold: m
+  std::uint32_t beta = 1024;     // budget, top_hits, uniform, exact
+  std::uint32_t min_active = 0;  // union_fill, threshold: random fill up to this size
+  std::uint32_t min_hits = 2;    // threshold: m
   // Random fill of the table policies (not of `uniform`, the baseline) draws from a pool of this
   // many ids (distinct, uniform over all ids, drawn from the pool seed select() gets: the trainer
   // passes one per batch) instead of from all ids; 0: from all ids. Each example's fill is
@@ -64,10 +64,10 @@ struct ActiveSetConfig {
 
 // What a selection did, for benchmarks and monitoring.
 struct SelectStats {
-  std::uint32_t tables_used = 0;   // buckets gathered
-  std::size_t ids_scanned = 0;     // bucket entries read
-  std::size_t from_tables = 0;     // ids chosen from buckets (or exact scores)
-  std::size_t filled = 0;          // ids chosen by random fill
+  std::uint32_t tables_used = 0;  // buckets gathered
+  std::size_t ids_scanned = 0;    // bucket entries read
+  std::size_t from_tables = 0;    // ids chosen from buckets (or exact scores)
+  std::size_t filled = 0;         // ids chosen by random fill
 };
 
 class ActiveSetSelector {

@@ -13,7 +13,8 @@ namespace {
 
 std::uint32_t bin_width(const LshConfig& config, std::size_t dim) {
   const std::size_t bins = std::size_t{config.k} * config.l;
-  return static_cast<std::uint32_t>(std::max<std::size_t>(config.bin_size, (dim + bins - 1) / bins));
+  return static_cast<std::uint32_t>(
+      std::max<std::size_t>(config.bin_size, (dim + bins - 1) / bins));
 }
 
 }  // namespace
@@ -30,7 +31,8 @@ void DwtaHash::reduce(std::uint32_t* codes) const {
   if (width_ == config().bin_size) return;
   for (std::uint32_t b = 0; b < num_codes(); ++b)
     if (codes[b] != kEmptyCode)
-      codes[b] = static_cast<std::uint32_t>(mix_seed(reduce_seed_, {b, codes[b]}) % config().bin_size);
+      codes[b] =
+          static_cast<std::uint32_t>(mix_seed(reduce_seed_, {b, codes[b]}) % config().bin_size);
 }
 
 void DwtaHash::codes_dense(const float* x, std::uint32_t* codes_out) const {
@@ -88,8 +90,9 @@ void DwtaHash::codes_sparse(const std::uint32_t* index, const float* value, std:
 }
 
 void DwtaHash::hash_rows(const float* rows, std::size_t row_stride, std::size_t n,
-                   std::uint32_t* keys_out, std::size_t key_stride) const {
-  wta_hash_rows(*this, layout_, width_, true, probe_seed_, reduce_seed_, rows, row_stride, n, keys_out, key_stride);
+                         std::uint32_t* keys_out, std::size_t key_stride) const {
+  wta_hash_rows(*this, layout_, width_, true, probe_seed_, reduce_seed_, rows, row_stride, n,
+                keys_out, key_stride);
 }
 
 }  // namespace slide::lsh

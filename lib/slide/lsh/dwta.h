@@ -26,8 +26,8 @@ class DwtaHash : public HashFunctions {
   void codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,
                     std::uint32_t* codes_out) const override;
   // Blocks of rows through the SIMD block loop (wta_block.h); same keys as hash_dense.
-  void hash_rows(const float* rows, std::size_t row_stride, std::size_t n,
-                 std::uint32_t* keys_out, std::size_t key_stride) const override;
+  void hash_rows(const float* rows, std::size_t row_stride, std::size_t n, std::uint32_t* keys_out,
+                 std::size_t key_stride) const override;
 
   // The codes before densification (kEmptyCode for empty bins): tests and diagnostics.
   void raw_codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,

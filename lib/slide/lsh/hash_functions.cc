@@ -64,10 +64,14 @@ void HashFunctions::hash_rows(const float* rows, std::size_t row_stride, std::si
 
 std::unique_ptr<HashFunctions> make_hash_functions(const LshConfig& config, std::size_t dim) {
   switch (config.family) {
-    case HashFamily::simhash: return std::make_unique<SimHash>(config, dim);
-    case HashFamily::wta: return std::make_unique<WtaHash>(config, dim);
-    case HashFamily::dwta: return std::make_unique<DwtaHash>(config, dim);
-    case HashFamily::minhash: return std::make_unique<MinHash>(config, dim);
+    case HashFamily::simhash:
+      return std::make_unique<SimHash>(config, dim);
+    case HashFamily::wta:
+      return std::make_unique<WtaHash>(config, dim);
+    case HashFamily::dwta:
+      return std::make_unique<DwtaHash>(config, dim);
+    case HashFamily::minhash:
+      return std::make_unique<MinHash>(config, dim);
   }
   throw UsageError("LSH: unknown hash family");
 }

@@ -32,7 +32,9 @@ class HugeBuffer {
     if (align == kHuge) madvise(data_, rounded, MADV_HUGEPAGE);  // a hint: failure is harmless
 #endif
   }
-  ~HugeBuffer() { std::free(data_); }
+  ~HugeBuffer() {
+    std::free(data_);
+  }
   HugeBuffer(HugeBuffer&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
   HugeBuffer& operator=(HugeBuffer&& other) noexcept {
@@ -43,11 +45,21 @@ class HugeBuffer {
   HugeBuffer(const HugeBuffer&) = delete;
   HugeBuffer& operator=(const HugeBuffer&) = delete;
 
-  T* data() { return data_; }
-  const T* data() const { return data_; }
-  std::size_t size() const { return size_; }
-  T& operator[](std::size_t i) { return data_[i]; }
-  const T& operator[](std::size_t i) const { return data_[i]; }
+  T* data() {
+    return data_;
+  }
+  const T* data() const {
+    return data_;
+  }
+  std::size_t size() const {
+    return size_;
+  }
+  T& operator[](std::size_t i) {
+    return data_[i];
+  }
+  const T& operator[](std::size_t i) const {
+    return data_[i];
+  }
 
  private:
   T* data_ = nullptr;

@@ -38,16 +38,20 @@ void LshConfig::validate(std::size_t dim) const {
     throw UsageError("LSH: radix^k = " + std::to_string(num_keys()) +
                      " keys per table do not fit in 32 bits; lower k or bin_size");
   if (dim != 0 && (family == HashFamily::wta || family == HashFamily::dwta) && bin_size > dim)
-    throw UsageError("LSH: bin_size " + std::to_string(bin_size) +
-                     " exceeds the input dimension " + std::to_string(dim));
+    throw UsageError("LSH: bin_size " + std::to_string(bin_size) + " exceeds the input dimension " +
+                     std::to_string(dim));
 }
 
 const char* family_name(HashFamily family) {
   switch (family) {
-    case HashFamily::simhash: return "simhash";
-    case HashFamily::wta: return "wta";
-    case HashFamily::dwta: return "dwta";
-    case HashFamily::minhash: return "minhash";
+    case HashFamily::simhash:
+      return "simhash";
+    case HashFamily::wta:
+      return "wta";
+    case HashFamily::dwta:
+      return "dwta";
+    case HashFamily::minhash:
+      return "minhash";
   }
   return "?";
 }

@@ -29,11 +29,11 @@ enum class Replacement {
 
 struct LshConfig {
   HashFamily family = HashFamily::dwta;
-  std::uint32_t k = 6;   // codes per table
-  std::uint32_t l = 50;  // tables
+  std::uint32_t k = 6;         // codes per table
+  std::uint32_t l = 50;        // tables
   std::uint32_t bin_size = 8;  // WTA/DWTA: dimensions per bin; MinHash: values per code
   SimHashProjection projection = SimHashProjection::sparse_sign;
-  double density = 1.0 / 3.0;  // sparse_sign: fraction of dimensions per projection
+  double density = 1.0 / 3.0;    // sparse_sign: fraction of dimensions per projection
   std::uint32_t capacity = 128;  // ids per bucket
   Replacement replacement = Replacement::fifo;
   std::uint64_t seed = 0;

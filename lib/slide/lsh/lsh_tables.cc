@@ -1,12 +1,12 @@
 #include "slide/lsh/lsh_tables.h"
 
-#include <algorithm>
-#include <atomic>
-#include <string>
-
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <string>
 
 #include "slide/core/error.h"
 #include "slide/core/random.h"
@@ -25,8 +25,7 @@ void LshTables::rehash(const float* rows, std::size_t row_stride, std::size_t n_
                        std::size_t dim) {
   if (dim != functions_->dim())
     throw UsageError("LSH: rows of dimension " + std::to_string(dim) +
-                     " given to tables built for dimension " +
-                     std::to_string(functions_->dim()));
+                     " given to tables built for dimension " + std::to_string(functions_->dim()));
   if (row_stride < dim && n_rows > 1) throw UsageError("LSH: row stride smaller than dim");
   if (n_rows >= 0xffffffffULL) throw UsageError("LSH: at most 2^32 - 1 items");
   const std::uint32_t l = config_.l;
@@ -62,8 +61,8 @@ std::uint32_t LshTables::slot_for(std::uint32_t t, std::uint32_t key,
   return j < cap ? j : kDropped;
 }
 
-void LshTables::build_table_direct(std::uint32_t t, const std::uint32_t* keys,
-                                   std::uint32_t* count, std::uint32_t* entries) const {
+void LshTables::build_table_direct(std::uint32_t t, const std::uint32_t* keys, std::uint32_t* count,
+                                   std::uint32_t* entries) const {
   const std::uint32_t* offsets = offsets_.data() + t * (num_keys_ + 1);
   std::fill(count, count + num_keys_, 0U);
   for (std::size_t i = 0; i < n_items_; ++i) {
@@ -165,15 +164,14 @@ void LshTables::build_from_keys(const std::uint32_t* keys, std::size_t n_items) 
   auto scratch = std::make_unique_for_overwrite<std::uint32_t[]>(std::size_t{l} * n_items);
   std::vector<std::vector<std::uint32_t>> table_keys(l), table_offsets(l);
   tbb::enumerable_thread_specific<std::vector<std::uint64_t>> pair_buffers;
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, l, 1),
-                    [&](const tbb::blocked_range<std::uint32_t>& r) {
-                      for (std::uint32_t t = r.begin(); t != r.end(); ++t) {
-                        build_table_sorted(t, keys + t * n_items, pair_buffers.local(),
-                                           scratch.get() + t * n_items, table_keys[t],
-                                           table_offsets[t]);
-                        table_start_[t + 1] = table_offsets[t].back();
-                      }
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint32_t>(0, l, 1), [&](const tbb::blocked_range<std::uint32_t>& r) {
+        for (std::uint32_t t = r.begin(); t != r.end(); ++t) {
+          build_table_sorted(t, keys + t * n_items, pair_buffers.local(),
+                             scratch.get() + t * n_items, table_keys[t], table_offsets[t]);
+          table_start_[t + 1] = table_offsets[t].back();
+        }
+      });
   key_start_.assign(std::size_t{l} + 1, 0);
   for (std::uint32_t t = 0; t < l; ++t) {
     table_start_[t + 1] += table_start_[t];

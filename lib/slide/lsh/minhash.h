@@ -23,8 +23,7 @@ class MinHash : public HashFunctions {
                     std::uint32_t* codes_out) const override;
 
   // The minimum's dimension per bin before reduction and densification (kEmptyCode if empty).
-  void min_dims_sparse(const std::uint32_t* index, std::size_t nnz,
-                       std::uint32_t* dims_out) const;
+  void min_dims_sparse(const std::uint32_t* index, std::size_t nnz, std::uint32_t* dims_out) const;
 
   const BinLayout& layout() const { return layout_; }
 

@@ -41,12 +41,12 @@ class QueryScratch {
 
   // Work buffers of ActiveSetSelector and LshTables::hash_* callers; kept here so that they
   // too are allocated once per thread. Their contents between calls are unspecified.
-  std::vector<std::uint32_t> keys;        // one key per table
-  std::vector<std::uint32_t> order;       // table order, bucket orders
-  std::vector<std::uint32_t> buffer;      // ids
-  std::vector<std::uint32_t> forced;      // a copy of forced ids that alias the output
-  std::vector<std::uint8_t> chosen;       // per item: already in the active set
-  std::vector<float> scores;              // per item: exact inner products
+  std::vector<std::uint32_t> keys;    // one key per table
+  std::vector<std::uint32_t> order;   // table order, bucket orders
+  std::vector<std::uint32_t> buffer;  // ids
+  std::vector<std::uint32_t> forced;  // a copy of forced ids that alias the output
+  std::vector<std::uint8_t> chosen;   // per item: already in the active set
+  std::vector<float> scores;          // per item: exact inner products
   // The fill pool of ActiveSetConfig::fill_pool, drawn from pool_seed (valid when pool_ready).
   std::vector<std::uint32_t> pool;
   std::uint64_t pool_seed = 0;

@@ -96,7 +96,8 @@ double ChangeMonitor::changed_fraction(const HashFunctions& functions, const flo
   std::size_t changed = 0;
   for (std::size_t i = 0; i < sample_.size(); ++i) {
     functions.hash_dense(rows + std::size_t{sample_[i]} * row_stride, keys.data());
-    changed += !std::equal(keys.begin(), keys.end(), keys_.begin() + static_cast<std::ptrdiff_t>(i * tables_));
+    changed += !std::equal(keys.begin(), keys.end(),
+                           keys_.begin() + static_cast<std::ptrdiff_t>(i * tables_));
   }
   return static_cast<double>(changed) / static_cast<double>(sample_.size());
 }

@@ -45,8 +45,7 @@ SimHash::SimHash(const LshConfig& config, std::size_t dim) : HashFunctions(confi
 }
 
 void SimHash::project_dense(const float* x, float* out) const {
-  simd::kernels().gemm_nt(x, dim(), matrix_.data(), dim(), out, num_codes(), 1, num_codes(),
-                          dim());
+  simd::kernels().gemm_nt(x, dim(), matrix_.data(), dim(), out, num_codes(), 1, num_codes(), dim());
 }
 
 void SimHash::codes_dense(const float* x, std::uint32_t* codes_out) const {
@@ -88,8 +87,8 @@ void SimHash::hash_rows(const float* rows, std::size_t row_stride, std::size_t n
   for (std::size_t start = 0; start < n; start += kBlock) {
     const std::size_t count = std::min(kBlock, n - start);
     if (use_gemm) {
-      kernels.gemm_nt(rows + start * row_stride, row_stride, matrix_.data(), dim(), y, m, count,
-                      m, dim());
+      kernels.gemm_nt(rows + start * row_stride, row_stride, matrix_.data(), dim(), y, m, count, m,
+                      dim());
     } else {
       std::fill(y, y + count * m, 0.0F);
       for (std::size_t i = 0; i < count; ++i) {

@@ -22,8 +22,8 @@ class SimHash : public HashFunctions {
   void codes_dense(const float* x, std::uint32_t* codes_out) const override;
   void codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,
                     std::uint32_t* codes_out) const override;
-  void hash_rows(const float* rows, std::size_t row_stride, std::size_t n,
-                 std::uint32_t* keys_out, std::size_t key_stride) const override;
+  void hash_rows(const float* rows, std::size_t row_stride, std::size_t n, std::uint32_t* keys_out,
+                 std::size_t key_stride) const override;
 
   // The K*L projections of x (tests).
   void project_dense(const float* x, float* out) const;

@@ -41,8 +41,9 @@ void WtaHash::codes_sparse(const std::uint32_t* index, const float* value, std::
 }
 
 void WtaHash::hash_rows(const float* rows, std::size_t row_stride, std::size_t n,
-                   std::uint32_t* keys_out, std::size_t key_stride) const {
-  wta_hash_rows(*this, layout_, config().bin_size, false, 0, 0, rows, row_stride, n, keys_out, key_stride);
+                        std::uint32_t* keys_out, std::size_t key_stride) const {
+  wta_hash_rows(*this, layout_, config().bin_size, false, 0, 0, rows, row_stride, n, keys_out,
+                key_stride);
 }
 
 }  // namespace slide::lsh

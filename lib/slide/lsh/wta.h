@@ -19,8 +19,8 @@ class WtaHash : public HashFunctions {
   void codes_sparse(const std::uint32_t* index, const float* value, std::size_t nnz,
                     std::uint32_t* codes_out) const override;
   // Blocks of rows through the SIMD block loop (wta_block.h); same keys as hash_dense.
-  void hash_rows(const float* rows, std::size_t row_stride, std::size_t n,
-                 std::uint32_t* keys_out, std::size_t key_stride) const override;
+  void hash_rows(const float* rows, std::size_t row_stride, std::size_t n, std::uint32_t* keys_out,
+                 std::size_t key_stride) const override;
 
   const BinLayout& layout() const { return layout_; }
 

@@ -2,9 +2,9 @@
 
 #include <vector>
 
+#include "slide/core/random.h"
 #include "slide/lsh/bin_layout.h"
 #include "slide/lsh/hash_functions.h"
-#include "slide/core/random.h"
 #include "slide/simd/dispatch.h"
 
 namespace slide::lsh {
@@ -58,7 +58,8 @@ void wta_hash_rows(const HashFunctions& functions, const BinLayout& layout, std:
       for (std::uint32_t b = 0; b < bins; ++b)
         for (std::size_t r = 0; r < kWtaLanes; ++r) {
           std::uint32_t& c = codes[b * kWtaLanes + r];
-          if (c != kEmptyCode) c = static_cast<std::uint32_t>(mix_seed(reduce_seed, {b, c}) % bin_size);
+          if (c != kEmptyCode)
+            c = static_cast<std::uint32_t>(mix_seed(reduce_seed, {b, c}) % bin_size);
         }
     }
     for (std::size_t r = 0; r < count; ++r) {

@@ -38,8 +38,8 @@ void wta_block_codes_baseline(const float*, const std::uint32_t*, std::uint32_t,
                               bool, std::uint32_t*);
 void wta_block_codes_avx2(const float*, const std::uint32_t*, std::uint32_t, std::uint32_t, bool,
                           std::uint32_t*);
-void wta_block_codes_avx512(const float*, const std::uint32_t*, std::uint32_t, std::uint32_t,
-                            bool, std::uint32_t*);
+void wta_block_codes_avx512(const float*, const std::uint32_t*, std::uint32_t, std::uint32_t, bool,
+                            std::uint32_t*);
 }  // namespace detail
 
 }  // namespace slide::lsh

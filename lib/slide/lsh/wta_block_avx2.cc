@@ -1,4 +1,5 @@
-// The WTA block loop compiled for avx2 (file-name suffix selects the flags; see lib/CMakeLists.txt).
+// The WTA block loop compiled for avx2 (file-name suffix selects the flags; see
+// lib/CMakeLists.txt).
 #define SLIDE_WTA_VECTOR_BYTES 32
 #include "slide/lsh/wta_block_impl.h"
 

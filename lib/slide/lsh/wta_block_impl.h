@@ -25,7 +25,9 @@ typedef std::int32_t LaneInts __attribute__((vector_size(kVectorBytes)));
 typedef float LaneFloatsUnaligned __attribute__((vector_size(kVectorBytes), aligned(4)));
 typedef std::int32_t LaneIntsUnaligned __attribute__((vector_size(kVectorBytes), aligned(4)));
 
-inline LaneFloats load(const float* p) { return *reinterpret_cast<const LaneFloatsUnaligned*>(p); }
+inline LaneFloats load(const float* p) {
+  return *reinterpret_cast<const LaneFloatsUnaligned*>(p);
+}
 
 template <bool kZerosMissing>
 void wta_block_impl(const float* xt, const std::uint32_t* dims, std::uint32_t bins,
@@ -62,15 +64,17 @@ void wta_block_impl(const float* xt, const std::uint32_t* dims, std::uint32_t bi
       }
     }
     for (std::size_t v = 0; v < kVectors; ++v)
-      *reinterpret_cast<LaneIntsUnaligned*>(codes + std::size_t{b} * kWtaLanes +
-                                            v * kVectorLanes) = arg[v];
+      *reinterpret_cast<LaneIntsUnaligned*>(codes + std::size_t{b} * kWtaLanes + v * kVectorLanes) =
+          arg[v];
   }
 }
 
 inline void wta_block_dispatch(const float* xt, const std::uint32_t* dims, std::uint32_t bins,
                                std::uint32_t width, bool zeros_missing, std::uint32_t* codes) {
-  if (zeros_missing) wta_block_impl<true>(xt, dims, bins, width, codes);
-  else wta_block_impl<false>(xt, dims, bins, width, codes);
+  if (zeros_missing)
+    wta_block_impl<true>(xt, dims, bins, width, codes);
+  else
+    wta_block_impl<false>(xt, dims, bins, width, codes);
 }
 
 }  // namespace

@@ -15,8 +15,8 @@ namespace slide::model {
 std::uint32_t crc32c_sse42_raw(const unsigned char* p, std::size_t size, std::uint32_t state);
 
 __attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42_raw(const unsigned char* p,
-                                                                  std::size_t size,
-                                                                  std::uint32_t state) {
+                                                                 std::size_t size,
+                                                                 std::uint32_t state) {
   while (size > 0 && (reinterpret_cast<std::uintptr_t>(p) & 7u) != 0) {
     state = _mm_crc32_u8(state, *p++);
     --size;

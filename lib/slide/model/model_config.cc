@@ -68,8 +68,8 @@ ModelConfig ModelConfig::parse(std::string_view text, const std::string& source)
                                     " (expected letters, digits, '_', '.', '-')");
     }
     if (has_control_break(value)) {
-      throw FormatError(source, where + "control character in the value of '" +
-                                    std::string(key) + "'");
+      throw FormatError(source,
+                        where + "control character in the value of '" + std::string(key) + "'");
     }
     if (!config.values_.emplace(std::string(key), std::string(value)).second) {
       throw FormatError(source, where + "duplicate key '" + std::string(key) + "'");
@@ -131,8 +131,8 @@ const std::string& ModelConfig::get_string(const std::string& key) const {
 }
 
 void ModelConfig::wrong_type(const std::string& key, const char* expected) const {
-  throw FormatError(source_, "CONFIG key '" + key + "' = " + quoted(values_.at(key)) +
-                                 " is not " + expected);
+  throw FormatError(
+      source_, "CONFIG key '" + key + "' = " + quoted(values_.at(key)) + " is not " + expected);
 }
 
 std::int64_t ModelConfig::get_int(const std::string& key) const {

@@ -50,7 +50,9 @@ std::string hex32(std::uint32_t value) {
   return text;
 }
 
-std::string errno_text(int error) { return std::strerror(error); }
+std::string errno_text(int error) {
+  return std::strerror(error);
+}
 
 // Anonymous pages (page-aligned, so 64-byte aligned) for Access::kRead. Huge pages where the
 // kernel allows them on request: faulting in 4 KiB pages one by one dominated the time of reading
@@ -155,16 +157,18 @@ namespace {
 
 const std::string& checked_output_path(const std::string& path) {
   if (path == "-") {
-    throw UsageError("a model file cannot be written to standard output: it is written to a "
-                     "temporary file and renamed into place when complete");
+    throw UsageError(
+        "a model file cannot be written to standard output: it is written to a "
+        "temporary file and renamed into place when complete");
   }
   // Devices and FIFOs are written in place by io::open_output, but a model's header is patched
   // at the end, which needs a seekable regular file.
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0 && !S_ISDIR(info.st_mode) &&
       (!S_ISREG(info.st_mode) || path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0)) {
-    throw UsageError(path + ": a model file must be a regular file (it is written to a temporary "
-                            "file and renamed into place when complete)");
+    throw UsageError(path +
+                     ": a model file must be a regular file (it is written to a temporary "
+                     "file and renamed into place when complete)");
   }
   return path;
 }
@@ -172,9 +176,7 @@ const std::string& checked_output_path(const std::string& path) {
 }  // namespace
 
 ModelWriter::ModelWriter(std::string path, std::uint32_t kind)
-    : path_(std::move(path)),
-      kind_(kind),
-      file_(io::open_output(checked_output_path(path_))) {}
+    : path_(std::move(path)), kind_(kind), file_(io::open_output(checked_output_path(path_))) {}
 
 ModelWriter::~ModelWriter() = default;
 
@@ -213,7 +215,9 @@ void ModelWriter::add_text(Tag tag, std::string text, std::uint32_t flags) {
   sections_.push_back(std::move(pending));
 }
 
-void ModelWriter::add_config(const ModelConfig& config) { add_text(kConfigTag, config.to_text()); }
+void ModelWriter::add_config(const ModelConfig& config) {
+  add_text(kConfigTag, config.to_text());
+}
 
 void ModelWriter::add_stream(Tag tag, Producer producer, std::uint32_t flags) {
   check_new_tag(tag);
@@ -298,9 +302,13 @@ ModelReader::ModelReader(std::string path, ReadOptions options) : path_(std::mov
   }
 }
 
-ModelReader::~ModelReader() { release(); }
+ModelReader::~ModelReader() {
+  release();
+}
 
-ModelReader::ModelReader(ModelReader&& other) noexcept { *this = std::move(other); }
+ModelReader::ModelReader(ModelReader&& other) noexcept {
+  *this = std::move(other);
+}
 
 ModelReader& ModelReader::operator=(ModelReader&& other) noexcept {
   if (this != &other) {
@@ -351,10 +359,9 @@ void ModelReader::load(ReadOptions options) {
   if (::fstat(fd, &info) != 0) throw InputOpenError(path_, errno_text(errno));
   if (S_ISDIR(info.st_mode)) throw InputOpenError(path_, "is a directory");
 
-  if (!from_stdin && S_ISREG(info.st_mode) && options.access == Access::kMmap &&
-      info.st_size > 0) {
-    void* address = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ,
-                           MAP_PRIVATE, fd, 0);
+  if (!from_stdin && S_ISREG(info.st_mode) && options.access == Access::kMmap && info.st_size > 0) {
+    void* address =
+        ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
     if (address != MAP_FAILED) {
       data_ = static_cast<const std::byte*>(address);
       length_ = static_cast<std::uint64_t>(info.st_size);
@@ -404,8 +411,9 @@ void ModelReader::validate_structure() {
   const std::size_t magic_bytes = static_cast<std::size_t>(std::min<std::uint64_t>(size, 8));
   if (std::memcmp(data_, kMagic, magic_bytes) != 0) {
     if (size >= 4 && std::memcmp(data_, kMagic, 4) == 0) {
-      throw FormatError(path_, "damaged magic bytes (line ends or ^Z changed: was the file "
-                               "transferred in text mode?)");
+      throw FormatError(path_,
+                        "damaged magic bytes (line ends or ^Z changed: was the file "
+                        "transferred in text mode?)");
     }
     throw FormatError(path_, "not a slide model file (wrong magic bytes)");
   }
@@ -416,8 +424,9 @@ void ModelReader::validate_structure() {
   }
   const std::uint32_t byte_order = get<std::uint32_t>(data_, 12);
   if (byte_order == __builtin_bswap32(kByteOrderMark)) {
-    throw FormatError(path_, "written on a machine with the opposite byte order; this slide "
-                             "reads only model files in its own byte order");
+    throw FormatError(path_,
+                      "written on a machine with the opposite byte order; this slide "
+                      "reads only model files in its own byte order");
   }
   format_version_ = get<std::uint32_t>(data_, 8);
   if (format_version_ > kFormatVersion) {
@@ -482,8 +491,8 @@ void ModelReader::validate_structure() {
       if (sections_[j].tag == info.tag) throw FormatError(path_, "duplicate " + name);
     }
     if (info.offset % kPayloadAlignment != 0) {
-      throw FormatError(path_, name + " at offset " + std::to_string(info.offset) +
-                                   " is not 64-byte aligned");
+      throw FormatError(
+          path_, name + " at offset " + std::to_string(info.offset) + " is not 64-byte aligned");
     }
     if (info.offset > size || info.size > size - info.offset) {
       throw FormatError(path_, name + " (offset " + std::to_string(info.offset) + ", size " +
@@ -491,9 +500,9 @@ void ModelReader::validate_structure() {
                                    std::to_string(size) + "-byte file");
     }
     if (info.offset < previous_end) {
-      throw FormatError(path_, name + " at offset " + std::to_string(info.offset) +
-                                   " overlaps " + previous + " (which ends at " +
-                                   std::to_string(previous_end) + ")");
+      throw FormatError(path_, name + " at offset " + std::to_string(info.offset) + " overlaps " +
+                                   previous + " (which ends at " + std::to_string(previous_end) +
+                                   ")");
     }
     if (info.offset != align_up(previous_end)) {
       throw FormatError(path_, name + " at offset " + std::to_string(info.offset) +
@@ -503,8 +512,8 @@ void ModelReader::validate_structure() {
     }
     for (std::uint64_t at = previous_end; at < info.offset; ++at) {
       if (data_[at] != std::byte{0}) {
-        throw FormatError(path_, "corrupt padding byte at offset " + std::to_string(at) +
-                                     " before " + name);
+        throw FormatError(
+            path_, "corrupt padding byte at offset " + std::to_string(at) + " before " + name);
       }
     }
     previous_end = info.offset + info.size;

@@ -28,8 +28,7 @@ float softmax_cross_entropy(std::span<const float> logits, std::size_t positives
   return static_cast<float>(loss * target);
 }
 
-float binary_logistic(std::span<const float> logits, std::size_t positives,
-                      std::span<float> grad) {
+float binary_logistic(std::span<const float> logits, std::size_t positives, std::span<float> grad) {
   double loss = 0;
   for (std::size_t j = 0; j < logits.size(); ++j) {
     const float z = logits[j];

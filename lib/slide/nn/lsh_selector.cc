@@ -47,8 +47,8 @@ std::size_t LshSelector::max_selected() const {
     case lsh::ActivePolicy::union_fill:
     case lsh::ActivePolicy::threshold:
       return std::min<std::size_t>(
-          output_dim(), std::max<std::size_t>(a.min_active, std::size_t{config_.tables.l} *
-                                                                config_.tables.capacity));
+          output_dim(), std::max<std::size_t>(
+                            a.min_active, std::size_t{config_.tables.l} * config_.tables.capacity));
     default:
       return std::min<std::size_t>(output_dim(), a.beta);
   }

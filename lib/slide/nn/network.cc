@@ -152,7 +152,8 @@ void Network::forward_hidden(std::span<const std::uint32_t> ids, std::span<const
     const DenseMatrix<float>& w = params_.hidden_weights[l - 1];
     const std::size_t in = config_.hidden_dims[l - 1];
     for (std::size_t j = 0; j < w.rows(); ++j) {
-      const float bias = params_.hidden_bias[l - 1].rows() ? params_.hidden_bias[l - 1].row(0)[j] : 0.0f;
+      const float bias =
+          params_.hidden_bias[l - 1].rows() ? params_.hidden_bias[l - 1].row(0)[j] : 0.0f;
       z[l][j] = k.dot(w.row(j), a[l - 1], in) + bias;
     }
     activate(config_.hidden_activation, z[l], a[l], w.rows());

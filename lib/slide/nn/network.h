@@ -63,12 +63,12 @@ struct NetworkConfig {
 // Every trainable array of a network, in one shape. The same structure holds the weights, the
 // gradient accumulators and the Adam moments, so optimizer code walks them in parallel.
 struct ParameterBuffers {
-  DenseMatrix<float> input_weights;               // [input_dim x hidden_dims[0]]
-  DenseMatrix<float> input_bias;                  // [1 x hidden_dims[0]] (0 rows: no bias)
-  std::vector<DenseMatrix<float>> hidden_weights; // layer l >= 1 at [l-1]: [h_l x h_{l-1}]
-  std::vector<DenseMatrix<float>> hidden_bias;    // [1 x h_l] (0 rows: no bias)
-  DenseMatrix<float> output_weights;              // [output_dim x h_last]
-  AlignedBuffer<float> output_bias;               // [output_dim] (empty: no bias)
+  DenseMatrix<float> input_weights;                // [input_dim x hidden_dims[0]]
+  DenseMatrix<float> input_bias;                   // [1 x hidden_dims[0]] (0 rows: no bias)
+  std::vector<DenseMatrix<float>> hidden_weights;  // layer l >= 1 at [l-1]: [h_l x h_{l-1}]
+  std::vector<DenseMatrix<float>> hidden_bias;     // [1 x h_l] (0 rows: no bias)
+  DenseMatrix<float> output_weights;               // [output_dim x h_last]
+  AlignedBuffer<float> output_bias;                // [output_dim] (empty: no bias)
 
   // Zero-filled buffers shaped for `config`.
   static ParameterBuffers zeros(const NetworkConfig& config);

@@ -25,7 +25,8 @@ std::vector<TensorRef> tensors(ParameterBuffers& p) {
   add_matrix("WIN ", p.input_weights);
   add_matrix("BIN ", p.input_bias);
   add_matrix("WOUT", p.output_weights);
-  t.push_back({"BOUT", p.output_bias.data(), p.output_bias.empty() ? 0 : p.output_bias.size(), 1, 1});
+  t.push_back(
+      {"BOUT", p.output_bias.data(), p.output_bias.empty() ? 0 : p.output_bias.size(), 1, 1});
   for (std::size_t l = 0; l < p.hidden_weights.size(); ++l) {
     const std::string digit = std::to_string(l + 1);
     add_matrix("WH" + digit + " ", p.hidden_weights[l]);
@@ -41,7 +42,8 @@ void add_tensor(model::ModelWriter& writer, model::Tag tag, const TensorRef& t) 
     return;
   }
   writer.add_stream(tag, [t](model::SectionSink& sink) {
-    for (std::size_t r = 0; r < t.rows; ++r) sink.write(t.data + r * t.stride, t.cols * sizeof(float));
+    for (std::size_t r = 0; r < t.rows; ++r)
+      sink.write(t.data + r * t.stride, t.cols * sizeof(float));
   });
 }
 
@@ -106,9 +108,12 @@ std::uint32_t get_u32(const model::ModelConfig& config, const std::string& key) 
 
 const char* optimizer_name(OptimizerKind kind) {
   switch (kind) {
-    case OptimizerKind::sgd: return "sgd";
-    case OptimizerKind::lazy_adam: return "lazy_adam";
-    case OptimizerKind::dense_adam: return "dense_adam";
+    case OptimizerKind::sgd:
+      return "sgd";
+    case OptimizerKind::lazy_adam:
+      return "lazy_adam";
+    case OptimizerKind::dense_adam:
+      return "dense_adam";
   }
   return "unknown";
 }
@@ -148,8 +153,10 @@ NetworkConfig load_network_config(const model::ModelConfig& config) {
       if (used != part.size() || v > 0xFFFFFFFFul) throw std::invalid_argument(part);
       c.hidden_dims.push_back(static_cast<std::uint32_t>(v));
     } catch (const std::exception&) {
-      throw FormatError(config.source(), "key net.hidden_dims: expected widths separated by "
-                                         "commas, got '" + dims + "'");
+      throw FormatError(config.source(),
+                        "key net.hidden_dims: expected widths separated by "
+                        "commas, got '" +
+                            dims + "'");
     }
     start = comma + 1;
   }
@@ -212,10 +219,11 @@ void check_section_sizes(const model::ModelReader& reader, const NetworkConfig& 
     if (info == nullptr) (void)reader.section(tag);  // throws, naming the sections present
     const std::uint64_t row_bytes = cols * sizeof(float);
     if (info->size % row_bytes != 0 || info->size / row_bytes != rows) {
-      throw FormatError(reader.path(), "section '" + code + "' holds " +
-                                           std::to_string(info->size) + " bytes, but the CONFIG "
-                                           "says " + std::to_string(rows) + " x " +
-                                           std::to_string(cols) + " floats");
+      throw FormatError(reader.path(),
+                        "section '" + code + "' holds " + std::to_string(info->size) +
+                            " bytes, but the CONFIG "
+                            "says " +
+                            std::to_string(rows) + " x " + std::to_string(cols) + " floats");
     }
   };
   const std::uint64_t h0 = c.hidden_dims[0];
@@ -302,8 +310,9 @@ void store_lsh_config(const LshSelectorConfig& c, model::ModelConfig& out) {
   out.set_int("lsh.bin_size", c.tables.bin_size);
   out.set_int("lsh.capacity", c.tables.capacity);
   out.set_string("lsh.replacement", lsh::replacement_name(c.tables.replacement));
-  out.set_string("lsh.projection",
-                 c.tables.projection == lsh::SimHashProjection::gaussian ? "gaussian" : "sparse_sign");
+  out.set_string("lsh.projection", c.tables.projection == lsh::SimHashProjection::gaussian
+                                       ? "gaussian"
+                                       : "sparse_sign");
   out.set_double("lsh.density", c.tables.density);
   out.set_string("lsh.seed", std::to_string(c.tables.seed));
   out.set_string("lsh.policy", lsh::active_policy_name(c.active.policy));
@@ -312,7 +321,7 @@ void store_lsh_config(const LshSelectorConfig& c, model::ModelConfig& out) {
   out.set_int("lsh.min_hits", c.active.min_hits);
   const char* kind = c.schedule.kind == lsh::ScheduleKind::fixed         ? "fixed"
                      : c.schedule.kind == lsh::ScheduleKind::exponential ? "exponential"
-                                                                          : "on_change";
+                                                                         : "on_change";
   out.set_string("lsh.schedule", kind);
   out.set_string("lsh.period", std::to_string(c.schedule.period));
   out.set_double("lsh.growth", c.schedule.growth);
@@ -345,7 +354,8 @@ LshSelectorConfig load_lsh_config(const model::ModelConfig& config) {
   c.tables.capacity = get_u32(config, "lsh.capacity");
   const std::string projection = config.get_string("lsh.projection");
   if (projection != "gaussian" && projection != "sparse_sign") {
-    throw FormatError(config.source(), "key lsh.projection: unknown projection '" + projection + "'");
+    throw FormatError(config.source(),
+                      "key lsh.projection: unknown projection '" + projection + "'");
   }
   c.tables.projection = projection == "gaussian" ? lsh::SimHashProjection::gaussian
                                                  : lsh::SimHashProjection::sparse_sign;
@@ -435,7 +445,9 @@ void add_lsh_state_sections(model::ModelWriter& writer, const LshSelector& selec
   add(kMonitorKeysTag, selector.monitor_keys());
 }
 
-bool has_lsh_state(const model::ModelConfig& config) { return config.has("lsh.state.seed"); }
+bool has_lsh_state(const model::ModelConfig& config) {
+  return config.has("lsh.state.seed");
+}
 
 std::uint64_t lsh_state_base_seed(const model::ModelConfig& config) {
   return get_u64(config, "lsh.state.base_seed");
@@ -504,15 +516,16 @@ void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
   const model::ModelConfig config = reader.config();
   const std::string optimizer = config.get_string("train.optimizer");
   if (optimizer != optimizer_name(trainer.config().optimizer)) {
-    throw FormatError(reader.path(), "the checkpoint was trained with " + optimizer +
-                                         ", not " + optimizer_name(trainer.config().optimizer));
+    throw FormatError(reader.path(), "the checkpoint was trained with " + optimizer + ", not " +
+                                         optimizer_name(trainer.config().optimizer));
   }
   if (config.has("train.adam_catch_up") &&
       config.get_bool("train.adam_catch_up") != trainer.config().adam.catch_up) {
     throw FormatError(reader.path(), std::string("the checkpoint was trained with lazy Adam ") +
                                          (trainer.config().adam.catch_up ? "without" : "with") +
                                          " catch-up (--optimizer " +
-                                         (trainer.config().adam.catch_up ? "lazy-adam" : "adam") + ")");
+                                         (trainer.config().adam.catch_up ? "lazy-adam" : "adam") +
+                                         ")");
   }
   auto number = [&](const std::string& key) -> std::uint64_t {
     try {

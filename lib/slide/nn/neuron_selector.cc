@@ -6,7 +6,9 @@
 
 namespace slide::nn {
 
-SelectorScratch::SelectorScratch(std::uint32_t output_dim) : stamp_(output_dim) { clear(); }
+SelectorScratch::SelectorScratch(std::uint32_t output_dim) : stamp_(output_dim) {
+  clear();
+}
 
 void SelectorScratch::clear() {
   // Stamps start at 0 and generation at 1 after the first clear; on wrap-around every stamp is

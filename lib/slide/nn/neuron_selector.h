@@ -62,8 +62,8 @@ class NeuronSelector {
   std::uint32_t output_dim() const { return output_dim_; }
 
   // See the contract at the top of this file. Throws UsageError for a forced id >= output_dim.
-  std::size_t select(std::span<const float> hidden, std::span<const std::uint32_t> forced,
-                     Rng& rng, SelectorScratch& scratch, std::vector<std::uint32_t>& out) const;
+  std::size_t select(std::span<const float> hidden, std::span<const std::uint32_t> forced, Rng& rng,
+                     SelectorScratch& scratch, std::vector<std::uint32_t>& out) const;
 
   // A scratch for one thread.
   virtual std::unique_ptr<SelectorScratch> make_scratch() const {

@@ -65,14 +65,16 @@ AdamState::AdamState(const NetworkConfig& config, AdamConfig adam)
       output_flags_(config.output_dim),
       input_last_(config.input_dim),
       output_last_(config.output_dim),
-      zero_gradient_(padded_stride<float>(std::max(config.last_hidden_dim(), config.hidden_dims[0]))),
+      zero_gradient_(
+          padded_stride<float>(std::max(config.last_hidden_dim(), config.hidden_dims[0]))),
       row_gradient_([n = padded_stride<float>(config.last_hidden_dim())] {
         return AlignedBuffer<float>(n);
       }) {
   // Three pow() per caught-up row would cost about as much as its step: gaps up to the table's
   // size (most of them) are looked up.
   catch_up_table_.resize(kCatchUpTableSize);
-  for (std::size_t k = 0; k < kCatchUpTableSize; ++k) catch_up_table_[k] = catch_up_factors(adam_, k);
+  for (std::size_t k = 0; k < kCatchUpTableSize; ++k)
+    catch_up_table_[k] = catch_up_factors(adam_, k);
 }
 
 CatchUpFactors catch_up_factors(const AdamConfig& adam, std::uint64_t skipped) {
@@ -166,20 +168,22 @@ void AdamState::step_lazy(Network& network, std::span<const std::uint32_t> input
                       }
                     });
   // The small dense parameters: every step.
-  if (w.input_bias.rows()) step_row(k, w.input_bias, m_.input_bias, v_.input_bias, grad_.input_bias, 0, p);
+  if (w.input_bias.rows())
+    step_row(k, w.input_bias, m_.input_bias, v_.input_bias, grad_.input_bias, 0, p);
   for (std::size_t l = 0; l < w.hidden_weights.size(); ++l) {
     step_all_rows(k, w.hidden_weights[l], m_.hidden_weights[l], v_.hidden_weights[l],
                   grad_.hidden_weights[l], p);
     if (w.hidden_bias[l].rows()) {
-      step_row(k, w.hidden_bias[l], m_.hidden_bias[l], v_.hidden_bias[l], grad_.hidden_bias[l], 0, p);
+      step_row(k, w.hidden_bias[l], m_.hidden_bias[l], v_.hidden_bias[l], grad_.hidden_bias[l], 0,
+               p);
     }
   }
 }
 
 void AdamState::step_output_rows_deferred(const simd::Kernels& k, Network& network,
                                           std::span<const std::uint32_t> output_rows,
-                                          const GroupedOutputGradient& d,
-                                          const simd::AdamParams& p, std::uint64_t t) {
+                                          const GroupedOutputGradient& d, const simd::AdamParams& p,
+                                          std::uint64_t t) {
   ParameterBuffers& w = network.parameters();
   const bool refresh = network.has_bf16_output();
   const bool has_bias = !w.output_bias.empty();
@@ -187,37 +191,39 @@ void AdamState::step_output_rows_deferred(const simd::Kernels& k, Network& netwo
   DenseMatrix<float>& ow = w.output_weights;
   DenseMatrix<float>& om = m_.output_weights;
   DenseMatrix<float>& ov = v_.output_weights;
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, output_rows.size(), 256),
-      [&](const tbb::blocked_range<std::size_t>& range) {
-        float* g = row_gradient_.local().data();
-        for (std::size_t i = range.begin(); i < range.end(); ++i) {
-          // The rows come in increasing order; fetch the three rows of a later one meanwhile.
-          if (i + kAdamPrefetch < range.end()) {
-            const std::uint32_t ahead = output_rows[i + kAdamPrefetch];
-            prefetch_row_for_write(ow.row(ahead), cols);
-            prefetch_row_for_write(om.row(ahead), cols);
-            prefetch_row_for_write(ov.row(ahead), cols);
-          }
-          const std::uint32_t r = output_rows[i];
-          // Summed in entry order from zero, with the kernels the direct buffer uses: the same
-          // float operations in the same order as accumulating into a zeroed gradient row.
-          std::memset(g, 0, cols * sizeof(float));
-          float bias_gradient = 0.0f;
-          for (std::uint32_t e = d.offsets[i]; e < d.offsets[i + 1]; ++e) {
-            k.axpy(d.coef[e], d.hidden + std::size_t{d.slot[e]} * d.hidden_stride, g, cols);
-            bias_gradient += d.coef[e];
-          }
-          catch_up_output_row(k, w, r, t, p);
-          k.adam_step(ow.row(r), om.row(r), ov.row(r), g, cols, p);
-          if (has_bias) {
-            k.adam_step(&w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r],
-                        &bias_gradient, 1, p);
-          }
-          if (refresh) network.refresh_bf16_row(r);
-          output_flags_[r] = 0;
-        }
-      });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, output_rows.size(), 256),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      float* g = row_gradient_.local().data();
+                      for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                        // The rows come in increasing order; fetch the three rows of a later one
+                        // meanwhile.
+                        if (i + kAdamPrefetch < range.end()) {
+                          const std::uint32_t ahead = output_rows[i + kAdamPrefetch];
+                          prefetch_row_for_write(ow.row(ahead), cols);
+                          prefetch_row_for_write(om.row(ahead), cols);
+                          prefetch_row_for_write(ov.row(ahead), cols);
+                        }
+                        const std::uint32_t r = output_rows[i];
+                        // Summed in entry order from zero, with the kernels the direct buffer uses:
+                        // the same float operations in the same order as accumulating into a zeroed
+                        // gradient row.
+                        std::memset(g, 0, cols * sizeof(float));
+                        float bias_gradient = 0.0f;
+                        for (std::uint32_t e = d.offsets[i]; e < d.offsets[i + 1]; ++e) {
+                          k.axpy(d.coef[e], d.hidden + std::size_t{d.slot[e]} * d.hidden_stride, g,
+                                 cols);
+                          bias_gradient += d.coef[e];
+                        }
+                        catch_up_output_row(k, w, r, t, p);
+                        k.adam_step(ow.row(r), om.row(r), ov.row(r), g, cols, p);
+                        if (has_bias) {
+                          k.adam_step(&w.output_bias[r], &m_.output_bias[r], &v_.output_bias[r],
+                                      &bias_gradient, 1, p);
+                        }
+                        if (refresh) network.refresh_bf16_row(r);
+                        output_flags_[r] = 0;
+                      }
+                    });
 }
 
 void AdamState::step_dense(Network& network, float learning_rate, std::uint64_t t) {
@@ -237,12 +243,14 @@ void AdamState::step_dense(Network& network, float learning_rate, std::uint64_t 
                       });
   }
   step_all_rows(k, w.input_weights, m_.input_weights, v_.input_weights, grad_.input_weights, p);
-  if (w.input_bias.rows()) step_row(k, w.input_bias, m_.input_bias, v_.input_bias, grad_.input_bias, 0, p);
+  if (w.input_bias.rows())
+    step_row(k, w.input_bias, m_.input_bias, v_.input_bias, grad_.input_bias, 0, p);
   for (std::size_t l = 0; l < w.hidden_weights.size(); ++l) {
     step_all_rows(k, w.hidden_weights[l], m_.hidden_weights[l], v_.hidden_weights[l],
                   grad_.hidden_weights[l], p);
     if (w.hidden_bias[l].rows()) {
-      step_row(k, w.hidden_bias[l], m_.hidden_bias[l], v_.hidden_bias[l], grad_.hidden_bias[l], 0, p);
+      step_row(k, w.hidden_bias[l], m_.hidden_bias[l], v_.hidden_bias[l], grad_.hidden_bias[l], 0,
+               p);
     }
   }
   network.refresh_bf16_all();

@@ -29,11 +29,11 @@
 // Dense Adam steps every parameter after every batch (the reference SLIDE code's behaviour),
 // kept for comparison.
 
+#include <oneapi/tbb/enumerable_thread_specific.h>
+
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include <oneapi/tbb/enumerable_thread_specific.h>
 
 #include "slide/core/aligned_buffer.h"
 #include "slide/nn/network.h"
@@ -132,8 +132,8 @@ class AdamState {
  private:
   void step_output_rows_deferred(const simd::Kernels& k, Network& network,
                                  std::span<const std::uint32_t> output_rows,
-                                 const GroupedOutputGradient& deferred,
-                                 const simd::AdamParams& p, std::uint64_t t);
+                                 const GroupedOutputGradient& deferred, const simd::AdamParams& p,
+                                 std::uint64_t t);
   // Steps a row last stepped at `last` skipped before step t (0 without catch-up).
   std::uint64_t skipped_steps(std::uint32_t last, std::uint64_t t) const;
   // An output row's (and its bias's) catch-up before its step at t; records t as its last step.

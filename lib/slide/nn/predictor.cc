@@ -52,7 +52,8 @@ Predictor::Predictor(const Network& network, PredictorConfig config)
   if (config_.threads < 0) throw UsageError("the thread count must be >= 0");
   for (std::uint32_t id : config_.always_scored) {
     if (id >= network_.output_dim()) {
-      throw UsageError("always-scored label " + std::to_string(id) + " is not below the output dimension " +
+      throw UsageError("always-scored label " + std::to_string(id) +
+                       " is not below the output dimension " +
                        std::to_string(network_.output_dim()));
     }
   }
@@ -117,33 +118,35 @@ TopK Predictor::predict_exact(const CsrMatrix& inputs) const {
   const std::size_t blocks = (rows + eb - 1) / eb;
   tbb::task_arena arena(config_.threads > 0 ? config_.threads : tbb::task_arena::automatic);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1), [&](const tbb::blocked_range<std::size_t>& range) {
-      Buffers& b = buffers.local();
-      for (std::size_t block = range.begin(); block < range.end(); ++block) {
-        const std::size_t begin = block * eb;
-        const std::size_t m = std::min(eb, rows - begin);
-        hidden_batch(inputs, begin, begin + m, b.h.data(), ld);
-        if (use_bf16) {
-          for (std::size_t i = 0; i < m; ++i) {
-            kern.f32_to_bf16(b.h.data() + i * ld, b.h16.data() + i * ld16, hidden);
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, blocks, 1),
+        [&](const tbb::blocked_range<std::size_t>& range) {
+          Buffers& b = buffers.local();
+          for (std::size_t block = range.begin(); block < range.end(); ++block) {
+            const std::size_t begin = block * eb;
+            const std::size_t m = std::min(eb, rows - begin);
+            hidden_batch(inputs, begin, begin + m, b.h.data(), ld);
+            if (use_bf16) {
+              for (std::size_t i = 0; i < m; ++i) {
+                kern.f32_to_bf16(b.h.data() + i * ld, b.h16.data() + i * ld16, hidden);
+              }
+            }
+            for (std::size_t first = 0; first < outputs; first += ob) {
+              const std::size_t n = std::min(ob, outputs - first);
+              if (use_bf16) {
+                kern.gemm_nt_bf16(b.h16.data(), ld16, w16->row(first), w16->stride(), b.c.data(), n,
+                                  m, n, hidden);
+              } else {
+                kern.gemm_nt(b.h.data(), ld, w.row(first), w.stride(), b.c.data(), n, m, n, hidden);
+              }
+              for (std::size_t i = 0; i < m; ++i) {
+                scan(b.c.data() + i * n, bias.empty() ? nullptr : bias.data() + first, n,
+                     static_cast<std::uint32_t>(first), out.scores.data() + (begin + i) * k,
+                     out.ids.data() + (begin + i) * k, k);
+              }
+            }
           }
-        }
-        for (std::size_t first = 0; first < outputs; first += ob) {
-          const std::size_t n = std::min(ob, outputs - first);
-          if (use_bf16) {
-            kern.gemm_nt_bf16(b.h16.data(), ld16, w16->row(first), w16->stride(), b.c.data(), n, m,
-                              n, hidden);
-          } else {
-            kern.gemm_nt(b.h.data(), ld, w.row(first), w.stride(), b.c.data(), n, m, n, hidden);
-          }
-          for (std::size_t i = 0; i < m; ++i) {
-            scan(b.c.data() + i * n, bias.empty() ? nullptr : bias.data() + first, n,
-                 static_cast<std::uint32_t>(first), out.scores.data() + (begin + i) * k,
-                 out.ids.data() + (begin + i) * k, k);
-          }
-        }
-      }
-    });
+        });
   });
   return out;
 }
@@ -176,8 +179,12 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
   };
   const std::span<const std::uint32_t> always = config_.always_scored;
   tbb::enumerable_thread_specific<Scratch> scratch([&] {
-    Scratch s{selector.make_scratch(), AlignedBuffer<float>(padded_stride<float>(hidden)),
-              AlignedBuffer<float>(network_.hidden_scratch_size()), {}, {}, {}};
+    Scratch s{selector.make_scratch(),
+              AlignedBuffer<float>(padded_stride<float>(hidden)),
+              AlignedBuffer<float>(network_.hidden_scratch_size()),
+              {},
+              {},
+              {}};
     s.ids.reserve(selector.max_selected() + always.size());
     s.logits.reserve(selector.max_selected() + always.size());
     if (!always.empty()) s.seen_row.assign(network_.output_dim(), 0);
@@ -185,34 +192,37 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
   });
   tbb::task_arena arena(config_.threads > 0 ? config_.threads : tbb::task_arena::automatic);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows, 16), [&](const tbb::blocked_range<std::size_t>& range) {
-      Scratch& s = scratch.local();
-      for (std::size_t i = range.begin(); i < range.end(); ++i) {
-        const SparseRow row = inputs.row(i);
-        network_.hidden_activation(row.ids, row.values, s.h.data(), s.hidden_scratch.data());
-        Rng rng(config_.seed, kPredictStream, first_row + i);
-        selector.select(std::span<const float>(s.h.data(), hidden), {}, rng, *s.selector, s.ids);
-        if (!always.empty()) {
-          const std::uint64_t stamp = first_row + i + 1;
-          for (std::uint32_t id : s.ids) s.seen_row[id] = stamp;
-          for (std::uint32_t id : always) {
-            if (s.seen_row[id] != stamp) {
-              s.seen_row[id] = stamp;
-              s.ids.push_back(id);
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, rows, 16),
+        [&](const tbb::blocked_range<std::size_t>& range) {
+          Scratch& s = scratch.local();
+          for (std::size_t i = range.begin(); i < range.end(); ++i) {
+            const SparseRow row = inputs.row(i);
+            network_.hidden_activation(row.ids, row.values, s.h.data(), s.hidden_scratch.data());
+            Rng rng(config_.seed, kPredictStream, first_row + i);
+            selector.select(std::span<const float>(s.h.data(), hidden), {}, rng, *s.selector,
+                            s.ids);
+            if (!always.empty()) {
+              const std::uint64_t stamp = first_row + i + 1;
+              for (std::uint32_t id : s.ids) s.seen_row[id] = stamp;
+              for (std::uint32_t id : always) {
+                if (s.seen_row[id] != stamp) {
+                  s.seen_row[id] = stamp;
+                  s.ids.push_back(id);
+                }
+              }
+            }
+            s.logits.resize(s.ids.size());
+            kern.dot_rows(s.h.data(), w.data(), w.stride(), s.ids.data(), s.ids.size(), hidden,
+                          s.logits.data());
+            float* top_scores = out.scores.data() + i * k;
+            std::uint32_t* top_ids = out.ids.data() + i * k;
+            for (std::size_t j = 0; j < s.ids.size(); ++j) {
+              const float score = s.logits[j] + (bias.empty() ? 0.0f : bias[s.ids[j]]);
+              offer(top_scores, top_ids, k, score, s.ids[j]);
             }
           }
-        }
-        s.logits.resize(s.ids.size());
-        kern.dot_rows(s.h.data(), w.data(), w.stride(), s.ids.data(), s.ids.size(), hidden,
-                      s.logits.data());
-        float* top_scores = out.scores.data() + i * k;
-        std::uint32_t* top_ids = out.ids.data() + i * k;
-        for (std::size_t j = 0; j < s.ids.size(); ++j) {
-          const float score = s.logits[j] + (bias.empty() ? 0.0f : bias[s.ids[j]]);
-          offer(top_scores, top_ids, k, score, s.ids[j]);
-        }
-      }
-    });
+        });
   });
   return out;
 }

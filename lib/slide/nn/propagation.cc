@@ -57,8 +57,8 @@ inline bool touch(const TouchedRows& rows, std::uint32_t r) {
 // SGD on one output row: dL/dh gains g * row (read before the update), then
 // row -= rate * g * h and bias -= rate * g.
 [[gnu::noinline]] void hogwild_sgd_output_row(const simd::Kernels& k, float g, float rate,
-                                              const float* h, float* row, float* d,
-                                              std::size_t n, float* bias) {
+                                              const float* h, float* row, float* d, std::size_t n,
+                                              float* bias) {
   k.axpy(g, row, d, n);
   k.axpy(-rate * g, h, row, n);
   if (bias) *bias -= rate * g;
@@ -84,17 +84,18 @@ inline bool touch(const TouchedRows& rows, std::uint32_t r) {
 // acc / S = sum_j softmax_j * row_j. Rows: float32 (Row = float) or the bf16 copy with the bf16
 // activation (Row = bf16).
 template <class Row>
-float fused_output_forward(const simd::Kernels& k, const float* h, const bf16* h16,
-                           const Row* rows, std::size_t stride, const std::uint32_t* ids,
-                           std::size_t n, std::size_t hidden, const float* bias, float* logits,
-                           float* acc, float* e) {
+float fused_output_forward(const simd::Kernels& k, const float* h, const bf16* h16, const Row* rows,
+                           std::size_t stride, const std::uint32_t* ids, std::size_t n,
+                           std::size_t hidden, const float* bias, float* logits, float* acc,
+                           float* e) {
   std::memset(acc, 0, hidden * sizeof(float));
   float running_max = -std::numeric_limits<float>::infinity();
   float sum = 0.0f;
   for (std::size_t c = 0; c < n; c += kFusedChunk) {
     const std::size_t count = std::min(kFusedChunk, n - c);
     // The next chunk's first rows, so that memory keeps working while this chunk is summed.
-    for (std::size_t j = c + kFusedChunk; j < std::min(n, c + kFusedChunk + kPrefetchDistance); ++j) {
+    for (std::size_t j = c + kFusedChunk; j < std::min(n, c + kFusedChunk + kPrefetchDistance);
+         ++j) {
       prefetch_bytes(rows + std::size_t{ids[j]} * stride, hidden * sizeof(Row), false);
     }
     float* l = logits + c;
@@ -163,8 +164,8 @@ ExampleResult train_example(Network& network, SparseRow input,
 
   // Active set, logits, loss.
   ExampleResult result;
-  result.positives =
-      selector.select(std::span<const float>(h, hidden), labels, rng, *ws.selector_scratch, ws.active);
+  result.positives = selector.select(std::span<const float>(h, hidden), labels, rng,
+                                     *ws.selector_scratch, ws.active);
   const std::size_t n = ws.active.size();
   result.active = n;
   ws.logits.resize(n);
@@ -175,8 +176,8 @@ ExampleResult train_example(Network& network, SparseRow input,
   const bool bf16_rows = precision == Precision::bf16_weights && network.has_bf16_output();
   float* d = ws.delta[layers - 1].data();
   // Adam with the softmax loss: forward and the softmax part of dL/dh in one pass over the rows.
-  const bool fused = sink.fuse_softmax &&
-      grads != nullptr && loss_kind == LossKind::softmax_cross_entropy && result.positives > 0;
+  const bool fused = sink.fuse_softmax && grads != nullptr &&
+                     loss_kind == LossKind::softmax_cross_entropy && result.positives > 0;
   float fused_sum = 0.0f;
   if (fused) {
     if (bf16_rows) {
@@ -254,7 +255,8 @@ ExampleResult train_example(Network& network, SparseRow input,
   } else if (grads) {
     if (!fused) {
       for (std::size_t j = 0; j < n; ++j) {
-        if (j + kPrefetchDistance < n) prefetch_row(out_w.row(ids[j + kPrefetchDistance]), hidden, false);
+        if (j + kPrefetchDistance < n)
+          prefetch_row(out_w.row(ids[j + kPrefetchDistance]), hidden, false);
         if (ws.grad[j] != 0.0f) k.axpy(ws.grad[j], out_w.row(ids[j]), d, hidden);
       }
     }
@@ -272,7 +274,8 @@ ExampleResult train_example(Network& network, SparseRow input,
   } else {
     // SGD: one visit per row while it is in cache: read it into dL/dh, then update it.
     for (std::size_t j = 0; j < n; ++j) {
-      if (j + kPrefetchDistance < n) prefetch_row(out_w.row(ids[j + kPrefetchDistance]), hidden, true);
+      if (j + kPrefetchDistance < n)
+        prefetch_row(out_w.row(ids[j + kPrefetchDistance]), hidden, true);
       if (ws.grad[j] == 0.0f) continue;
       const std::uint32_t id = ids[j];
       hogwild_sgd_output_row(k, ws.grad[j], lr, h, out_w.row(id), d, hidden,

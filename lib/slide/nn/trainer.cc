@@ -160,8 +160,8 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
                           ws.batch_slot = static_cast<std::uint32_t>(i);
                           ws.selector_scratch->batch_seed = batch_seed;
                           const ExampleResult r = train_example(
-                              network_, data.features.row(row), data.labels.row(row).ids,
-                              selector_, config_.loss, config_.precision, rng, ws, sink);
+                              network_, data.features.row(row), data.labels.row(row).ids, selector_,
+                              config_.loss, config_.precision, rng, ws, sink);
                           ws.loss_sum += r.loss;
                           ws.active_sum += r.active;
                           ++ws.examples;

@@ -10,14 +10,14 @@
 //
 // The library never prints: progress goes to a callback after every batch.
 
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
 #include <vector>
-
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include "slide/core/csr_matrix.h"
 #include "slide/nn/loss.h"
@@ -40,11 +40,11 @@ struct TrainerConfig {
   // word2vec decays alpha.
   float min_rate_fraction = 1e-4f;
   std::uint64_t decay_examples = 0;
-  std::size_t epochs = 1;       // only sets the SGD decay horizon; train_epoch runs one epoch
+  std::size_t epochs = 1;  // only sets the SGD decay horizon; train_epoch runs one epoch
   std::size_t batch_size = 256;
-  int threads = 0;              // 0: every hardware thread
+  int threads = 0;  // 0: every hardware thread
   std::uint64_t seed = 0;
-  bool shuffle = true;          // shuffle the example order each epoch (seeded by the epoch)
+  bool shuffle = true;  // shuffle the example order each epoch (seeded by the epoch)
   // Engine switches, on by default; off only to measure what they bring (engine_bench).
   // Lazy Adam: output-layer gradients as (row, dL/dlogit, example) entries summed by the
   // optimizer instead of a gradient buffer written per active neuron (GradientSink).
@@ -84,11 +84,11 @@ struct TrainStats {
   std::uint64_t steps = 0;
   double loss_sum = 0;
   double active_sum = 0;
-  double forward_backward_seconds = 0;  // the parallel pass over the examples
-  double optimizer_seconds = 0;         // Adam steps (0 for SGD)
-  double selector_seconds = 0;          // NeuronSelector::after_step (LSH rehash/rebuild)
+  double forward_backward_seconds = 0;    // the parallel pass over the examples
+  double optimizer_seconds = 0;           // Adam steps (0 for SGD)
+  double selector_seconds = 0;            // NeuronSelector::after_step (LSH rehash/rebuild)
   std::uint64_t touched_output_rows = 0;  // distinct output rows per step, summed over steps
-  bool stopped = false;                 // the callback asked to stop
+  bool stopped = false;                   // the callback asked to stop
 
   double mean_loss() const { return examples ? loss_sum / static_cast<double>(examples) : 0.0; }
   double mean_active() const { return examples ? active_sum / static_cast<double>(examples) : 0.0; }

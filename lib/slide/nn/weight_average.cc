@@ -16,7 +16,8 @@ template <typename Mean, typename Net, typename F>
 void for_each_array(Mean& mean, Net& net, F&& f) {
   auto matrix = [&](auto& a, auto& b) {
     // Rows and columns: two widths can share a padded stride.
-    if (a.rows() != b.rows() || a.cols() != b.cols()) throw UsageError("the network's shape changed");
+    if (a.rows() != b.rows() || a.cols() != b.cols())
+      throw UsageError("the network's shape changed");
     f(a.data(), b.data(), a.storage_size());
   };
   matrix(mean.input_weights, net.input_weights);
@@ -28,9 +29,11 @@ void for_each_array(Mean& mean, Net& net, F&& f) {
   for (std::size_t l = 0; l < mean.hidden_weights.size(); ++l) {
     matrix(mean.hidden_weights[l], net.hidden_weights[l]);
   }
-  for (std::size_t l = 0; l < mean.hidden_bias.size(); ++l) matrix(mean.hidden_bias[l], net.hidden_bias[l]);
+  for (std::size_t l = 0; l < mean.hidden_bias.size(); ++l)
+    matrix(mean.hidden_bias[l], net.hidden_bias[l]);
   matrix(mean.output_weights, net.output_weights);
-  if (mean.output_bias.size() != net.output_bias.size()) throw UsageError("the network's shape changed");
+  if (mean.output_bias.size() != net.output_bias.size())
+    throw UsageError("the network's shape changed");
   f(mean.output_bias.data(), net.output_bias.data(), mean.output_bias.size());
 }
 
@@ -38,7 +41,8 @@ constexpr std::size_t kGrain = 1 << 16;
 
 }  // namespace
 
-WeightAverage::WeightAverage(const NetworkConfig& config) : mean_(ParameterBuffers::zeros(config)) {}
+WeightAverage::WeightAverage(const NetworkConfig& config)
+    : mean_(ParameterBuffers::zeros(config)) {}
 
 void WeightAverage::add(const Network& network) {
   const float w_new = 1.0f / static_cast<float>(count_ + 1);

@@ -7,10 +7,10 @@
 #include <memory>
 #include <string>
 
+#include "slide/io/line_reader.h"
 #include "slide/xc/data_files.h"
 #include "slide/xc/dataset.h"
 #include "slide/xc/dataset_reader.h"
-#include "slide/io/line_reader.h"
 
 namespace slide::xc {
 

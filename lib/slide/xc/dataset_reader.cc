@@ -304,7 +304,8 @@ bool read_header(io::LineReader& in, HeaderPolicy policy, int counts, const char
   return false;
 }
 
-void check_more_rows_allowed(const io::LineReader& in, const Header& header, std::uint64_t rows_seen) {
+void check_more_rows_allowed(const io::LineReader& in, const Header& header,
+                             std::uint64_t rows_seen) {
   if (header.present && rows_seen == header.rows)
     throw DataError(
         in.name(), in.line_number(),

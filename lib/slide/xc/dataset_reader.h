@@ -32,8 +32,8 @@
 #include <string_view>
 #include <vector>
 
-#include "slide/xc/dataset.h"
 #include "slide/io/line_reader.h"
+#include "slide/xc/dataset.h"
 
 namespace slide::xc {
 
@@ -77,7 +77,8 @@ struct ReadResult {
 };
 
 ReadResult read_xc(io::LineReader& in, const ReadOptions& options = {});
-ReadResult read_xc_split(io::LineReader& features, io::LineReader& labels, const ReadOptions& options = {});
+ReadResult read_xc_split(io::LineReader& features, io::LineReader& labels,
+                         const ReadOptions& options = {});
 ReadResult read_libsvm(io::LineReader& in, const ReadOptions& options = {});
 
 // The same from a path: "-" is stdin; gzip, zstd, bzip2 and xz are decompressed (slide/io/input.h).

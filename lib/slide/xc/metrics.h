@@ -1,7 +1,7 @@
 #pragma once
 
-// Ranking metrics of extreme classification, as napkinXC and pyxclib compute them. For a point with true label set y and predicted ranking pi (best first), with hit(r) =
-// [pi(r) in y]:
+// Ranking metrics of extreme classification, as napkinXC and pyxclib compute them. For a point with
+// true label set y and predicted ranking pi (best first), with hit(r) = [pi(r) in y]:
 //
 //   P@k      = (1/k) sum_{r<=k} hit(r)                  always divided by k, even when fewer than k
 //                                                       labels were predicted

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "slide/io/output.h"
 #include "slide/io/line_reader.h"
+#include "slide/io/output.h"
 
 namespace slide::xc {
 
