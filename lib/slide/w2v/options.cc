@@ -12,12 +12,25 @@ Architecture parse_architecture(std::string_view name) {
   throw UsageError("unknown model '" + std::string(name) + "' (expected skipgram or cbow)");
 }
 
+namespace {
+
+struct LossName {
+  OutputLoss loss;
+  const char* name;
+};
+constexpr LossName kLossNames[] = {{OutputLoss::negative_sampling, "ns"},
+                                   {OutputLoss::hierarchical_softmax, "hs"},
+                                   {OutputLoss::hs_and_ns, "hs+ns"},
+                                   {OutputLoss::softmax, "softmax"},
+                                   {OutputLoss::lsh_softmax, "lsh"}};
+
+}  // namespace
+
 OutputLoss parse_output_loss(std::string_view name) {
-  if (name == "ns") return OutputLoss::negative_sampling;
-  if (name == "hs") return OutputLoss::hierarchical_softmax;
-  if (name == "hs+ns" || name == "ns+hs") return OutputLoss::hs_and_ns;
-  if (name == "softmax") return OutputLoss::softmax;
-  if (name == "lsh") return OutputLoss::lsh_softmax;
+  if (name == "ns+hs") return OutputLoss::hs_and_ns;
+  for (const LossName& entry : kLossNames) {
+    if (name == entry.name) return entry.loss;
+  }
   throw UsageError("unknown loss '" + std::string(name) +
                    "' (expected ns, hs, hs+ns, softmax or lsh)");
 }
@@ -27,17 +40,8 @@ const char* architecture_name(Architecture architecture) {
 }
 
 const char* output_loss_name(OutputLoss loss) {
-  switch (loss) {
-    case OutputLoss::negative_sampling:
-      return "ns";
-    case OutputLoss::hierarchical_softmax:
-      return "hs";
-    case OutputLoss::hs_and_ns:
-      return "hs+ns";
-    case OutputLoss::softmax:
-      return "softmax";
-    case OutputLoss::lsh_softmax:
-      return "lsh";
+  for (const LossName& entry : kLossNames) {
+    if (loss == entry.loss) return entry.name;
   }
   return "?";
 }
