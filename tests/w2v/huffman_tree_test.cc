@@ -48,7 +48,9 @@ TEST(W2vHuffmanTree, IsAPrefixFreeCodeFavouringFrequentWords) {
     for (std::size_t b = 0; b < n; ++b) {
       if (a == b) continue;
       EXPECT_NE(codes[b].rfind(codes[a], 0), 0u) << codes[a] << " is a prefix of " << codes[b];
-      if (counts[a] > counts[b]) EXPECT_LE(codes[a].size(), codes[b].size()) << a << " " << b;
+      if (counts[a] > counts[b]) {
+        EXPECT_LE(codes[a].size(), codes[b].size()) << a << " " << b;
+      }
     }
   }
 }

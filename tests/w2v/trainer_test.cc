@@ -262,7 +262,7 @@ TEST(W2vTrainer, RejectsBadInputs) {
   o = {};
   // A corpus without any word of the vocabulary.
   const std::string other = "zzz yyy\n";
-  EXPECT_THROW(train_word_vectors(vocab, opener(other), o), DataError);
+  EXPECT_THROW(train_word_vectors(vocab, memory_corpus(other), o), DataError);
   // A vocabulary of "</s>" alone.
   EXPECT_THROW(train_word_vectors(text::Vocabulary(), memory_corpus(text), o), UsageError);
   EXPECT_THROW(train_word_vectors_file(vocab, "-", o), UsageError);  // 5 epochs from stdin
