@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Hostile input to every reader of slide-w2v (issue 8): the training corpus, vocabulary files
 # (--read-vocab), vector files in the three formats (as read by nearest, analogy and similarity),
-# analogy question files and word-pair files; then the outputs (missing and read-only directory,
-# full disk, full stdout). Same contract as hostile_xc.sh: the exit status of exit_codes.h, one
+# analogy question files, word-pair files and checkpoints (--resume); then the outputs (missing
+# and read-only directory, full disk, full stdout). Same contract as hostile_xc.sh: the exit status of exit_codes.h, one
 # line on stderr naming the file (and line) and what was expected, a good output never replaced.
 source "$(dirname "$0")/common.bash"
 source "$(dirname "$0")/hostile_lib.bash"
@@ -186,6 +186,29 @@ sed "5s/[^\t]*$/1e300/" "$h/pairs.tsv" >"$h/p_big.tsv"
 case_of "word pairs (-p)" r_pairs "score 1e300 (a legal double)" 0 "" "$h/p_big.tsv"
 printf 'caf\xe9\tna\xefve\t3.5\n' >"$h/p_latin1.tsv"
 case_of "word pairs (-p)" r_pairs "non-UTF-8 words" 0 "" "$h/p_latin1.tsv"
+
+# ---- Checkpoints (--resume): slide model files of kind w2v.
+expect_exit 130 w2v -i "$h/corpus.txt" -o "$h/ck.txt" "${fast[@]}" --stop-after-words 2000 || finish
+mv "$h/ck.txt.checkpoint" "$h/good.checkpoint"
+r_resume() { w2v -i "$h/corpus.txt" -o "$h/out/vec.txt" "${fast[@]}" --resume "$1"; }
+ck_size=$(stat -c %s "$h/good.checkpoint")
+head -c $((ck_size / 2)) "$h/good.checkpoint" >"$h/ck.cut"
+cp "$h/good.checkpoint" "$h/ck.flip"
+ck_byte=$(od -An -tu1 -j $((ck_size / 2)) -N 1 "$h/good.checkpoint" | tr -d ' ')
+printf "\\x$(printf %02x $((ck_byte ^ 0x55)))" | dd of="$h/ck.flip" bs=1 seek=$((ck_size / 2)) conv=notrunc status=none
+{ printf 'SLIDE-W2V-CHECKPOINT 1\n'; head -c 4000 "$h/random"; } >"$h/ck.old"
+ck_out=(--out "$h/out/vec.txt")
+hostile "checkpoint (--resume)" "empty file" 65 "empty: truncated" "${ck_out[@]}" -- r_resume "$h/empty"
+hostile "checkpoint (--resume)" "random bytes" 65 "random: not a slide model file" "${ck_out[@]}" -- r_resume "$h/random"
+hostile "checkpoint (--resume)" "a directory" 66 "a_directory: cannot open for reading: is a directory" "${ck_out[@]}" -- r_resume "$h/a_directory"
+hostile "checkpoint (--resume)" "cut in half" 65 "ck\\.cut: truncated" "${ck_out[@]}" -- r_resume "$h/ck.cut"
+hostile "checkpoint (--resume)" "one byte flipped" 65 "ck\\.flip: .*checksum mismatch" "${ck_out[@]}" -- r_resume "$h/ck.flip"
+hostile "checkpoint (--resume)" "the format of older versions" 65 "ck\\.old: a checkpoint written by an older version of slide-w2v" "${ck_out[@]}" -- r_resume "$h/ck.old"
+hostile "checkpoint (--resume)" "a vectors file" 65 "good\\.txt: not a slide model file" "${ck_out[@]}" -- r_resume "$h/good.txt"
+hostile "checkpoint (--resume)" "unreadable file" "$hostile_unreadable_code" "$hostile_unreadable_regex" "${ck_out[@]}" -- r_resume "$hostile_unreadable"
+hostile_fifo "$h/fifo" "$h/good.checkpoint"
+hostile "checkpoint (--resume)" "FIFO with a writer sending a good checkpoint" 0 "" -- r_resume "$h/fifo"
+hostile_fifo_done "$h/fifo"
 
 # ---- Outputs.
 hostile_readonly_setup

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # slide-w2v interruption: SIGINT/SIGTERM (or --stop-after-words, the deterministic stand-in)
 # writes a checkpoint and exits 130/143 without vectors; --resume continues, and with one thread
-# the result is byte-identical to an uninterrupted run. A damaged checkpoint is refused, options
-# that differ are refused, and a run that cannot fit in --max-memory is refused up front.
+# the result is byte-identical to an uninterrupted run. A damaged checkpoint, one of an older
+# format, and options that differ are refused, and a run that cannot fit in --max-memory is
+# refused up front.
 source "$(dirname "$0")/common.bash"
 
 corpus=$SLIDE_SOURCE_DIR/corpora/wikitext-2/valid.txt.zst
@@ -63,6 +64,14 @@ expect_exit 65 w2v "${args[@]}" -o "$work/q.txt" --resume "$work/bad.checkpoint"
 head -c 3000 "$work/q.txt.checkpoint" > "$work/short.checkpoint"
 expect_exit 65 w2v "${args[@]}" -o "$work/q.txt" --resume "$work/short.checkpoint"
 expect_exit 65 w2v "${args[@]}" -o "$work/q.txt" --resume "$corpus"
+# The checkpoint is a slide model file (kind w2v); one in the format of older versions is refused
+# with one line saying so.
+[ "$(head -c 4 "$work/q.txt.checkpoint" | od -An -tx1 | tr -d ' \n')" = 89534c44 ] ||
+  fail "the checkpoint is not a slide model file"
+{ printf 'SLIDE-W2V-CHECKPOINT 1\n'; head -c 4000 "$work/q.txt.checkpoint"; } > "$work/old.checkpoint"
+expect_exit 65 w2v "${args[@]}" -o "$work/q.txt" --resume "$work/old.checkpoint" &&
+  { grep -q 'old.checkpoint: a checkpoint written by an older version of slide-w2v' "$work/err" &&
+    [ "$(wc -l < "$work/err")" -eq 1 ] || fail "old checkpoint message: $(cat "$work/err")"; }
 [ -e "$work/q.txt" ] && fail "a refused resume wrote vectors"
 expect_exit 1 w2v "${args[@]}" -o "$work/m.txt" --max-memory 1M &&
   { grep -q 'needs about .* more than --max-memory 1M' "$work/err" || fail "memory message: $(cat "$work/err")"; }

@@ -1,20 +1,21 @@
 #include "slide/w2v/checkpoint.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <oneapi/tbb/global_control.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <oneapi/tbb/global_control.h>
 #include <string>
 
 #include "slide/core/error.h"
 #include "slide/core/random.h"
+#include "slide/model/model_file.h"
 #include "slide/text/vocabulary.h"
 #include "slide/w2v/trainer.h"
+#include "w2v/memory_corpus.h"
 
 namespace slide::w2v {
 namespace {
@@ -33,21 +34,6 @@ std::string corpus_text(std::size_t sentences) {
     text += '\n';
   }
   return text;
-}
-
-CorpusOpener opener(const std::string& text) {
-  return [&text](std::size_t) {
-    auto pos = std::make_shared<std::size_t>(0);
-    text::ByteSource source;
-    source.name = "<memory>";
-    source.read = [&text, pos](char* buf, std::size_t n) {
-      const std::size_t k = std::min(n, text.size() - *pos);
-      std::memcpy(buf, text.data() + *pos, k);
-      *pos += k;
-      return k;
-    };
-    return source;
-  };
 }
 
 // ctest runs each parameter of a test as its own process, concurrently: the pid keeps their files
@@ -74,13 +60,13 @@ TEST_P(Resume, OneThreadResumedRunEqualsUninterrupted) {
   o.epochs = 3;
   o.block_bytes = 4096;
   o.seed = 9;
-  const TrainedVectors full = train_word_vectors(vocab, opener(text), o);
+  const TrainedVectors full = train_word_vectors(vocab, memory_corpus(text), o);
   const std::uint64_t per_epoch = vocab.total_count();
   const std::string path = temp_path("resume");
   for (const std::uint64_t stop : {std::uint64_t{1}, per_epoch / 3, per_epoch, 2 * per_epoch + 7}) {
     TrainControl control;
     control.stop_after_words = stop;
-    TrainOutcome first = train_word_vectors_resumable(vocab, opener(text), o, control);
+    TrainOutcome first = train_word_vectors_resumable(vocab, memory_corpus(text), o, control);
     ASSERT_FALSE(first.finished) << stop;
     EXPECT_GE(first.state.position.words_read, stop);
     save_checkpoint(Checkpoint{o, vocab, std::move(first.state)}, path);
@@ -90,7 +76,8 @@ TEST_P(Resume, OneThreadResumedRunEqualsUninterrupted) {
     check_resume_options(loaded.options, o);
     TrainControl resume;
     resume.resume = &loaded.state;
-    TrainOutcome rest = train_word_vectors_resumable(loaded.vocabulary, opener(text), o, resume);
+    TrainOutcome rest =
+        train_word_vectors_resumable(loaded.vocabulary, memory_corpus(text), o, resume);
     ASSERT_TRUE(rest.finished);
     ASSERT_EQ(rest.vectors.input.size(), full.input.size());
     EXPECT_EQ(0, std::memcmp(rest.vectors.input.data(), full.input.data(),
@@ -102,8 +89,8 @@ TEST_P(Resume, OneThreadResumedRunEqualsUninterrupted) {
 
 INSTANTIATE_TEST_SUITE_P(W2vCheckpoint, Resume,
                          ::testing::Values(OutputLoss::negative_sampling,
-                                           OutputLoss::hierarchical_softmax,
-                                           OutputLoss::hs_and_ns));
+                                           OutputLoss::hierarchical_softmax, OutputLoss::hs_and_ns,
+                                           OutputLoss::softmax));
 
 TEST(W2vCheckpoint, DamageAndMismatchesAreRefused) {
   const std::string text = corpus_text(200);
@@ -116,7 +103,7 @@ TEST(W2vCheckpoint, DamageAndMismatchesAreRefused) {
   o.block_bytes = 2048;
   TrainControl control;
   control.stop_after_words = 500;
-  TrainOutcome out = train_word_vectors_resumable(vocab, opener(text), o, control);
+  TrainOutcome out = train_word_vectors_resumable(vocab, memory_corpus(text), o, control);
   ASSERT_FALSE(out.finished);
   const std::string path = temp_path("damage");
   save_checkpoint(Checkpoint{o, vocab, std::move(out.state)}, path);
@@ -151,9 +138,110 @@ TEST(W2vCheckpoint, DamageAndMismatchesAreRefused) {
   const std::string shorter = text.substr(0, 1000);
   TrainControl resume;
   resume.resume = &c.state;
-  EXPECT_THROW(train_word_vectors_resumable(c.vocabulary, opener(shorter), o, resume), DataError);
+  EXPECT_THROW(train_word_vectors_resumable(c.vocabulary, memory_corpus(shorter), o, resume),
+               DataError);
   std::remove(path.c_str());
   EXPECT_THROW(load_checkpoint(path), InputOpenError);
+}
+
+// A stopped run of `o` on the topic corpus, for the format tests.
+Checkpoint stopped_run(const std::string& text, const TrainerOptions& o) {
+  text::VocabularyCounter counter;
+  counter.add_text(text);
+  Checkpoint c{o, counter.build({}), {}};
+  TrainControl control;
+  control.stop_after_words = 500;
+  TrainOutcome out = train_word_vectors_resumable(c.vocabulary, memory_corpus(text), o, control);
+  EXPECT_FALSE(out.finished);
+  c.state = std::move(out.state);
+  return c;
+}
+
+// The checkpoint is a slide model file of kind w2v: the options and the position in CONFIG, the
+// vocabulary and the matrices (rows without their padding) in sections.
+TEST(W2vCheckpoint, IsAModelFileOfKindW2v) {
+  const std::string text = corpus_text(200);
+  TrainerOptions o;
+  o.dim = 10;  // rows padded to 16 in memory
+  o.epochs = 2;
+  o.block_bytes = 2048;
+  o.seed = 12345678901234567890ull;
+  o.sample = 1e-4;
+  for (const OutputLoss loss : {OutputLoss::negative_sampling, OutputLoss::hs_and_ns}) {
+    o.loss = loss;
+    const Checkpoint c = stopped_run(text, o);
+    const std::string path = temp_path("format");
+    save_checkpoint(c, path);
+    const model::ModelReader reader(path);
+    EXPECT_EQ(reader.kind(), model::kKindWord2Vec);
+    const model::ModelConfig config = reader.config();
+    EXPECT_EQ(config.get_string("w2v.loss"), output_loss_name(loss));
+    EXPECT_EQ(config.get_string("w2v.model"), "cbow");
+    EXPECT_EQ(config.get_string("w2v.seed"), "12345678901234567890");
+    EXPECT_EQ(config.get_double("w2v.sample"), 1e-4);
+    EXPECT_EQ(config.get_string("train.words_read"), std::to_string(c.state.position.words_read));
+    EXPECT_EQ(config.get_string("train.block_index"), std::to_string(c.state.position.block_index));
+    const std::size_t v = c.vocabulary.size();
+    EXPECT_EQ(reader.section_as<std::uint64_t>("VCNT").size(), v);
+    EXPECT_EQ(reader.section_text("VOCB").substr(0, 5), "</s>\n");
+    EXPECT_EQ(reader.section_as<float>("WIN ").size(), v * 10);
+    EXPECT_EQ(reader.section_as<float>("WIN ")[10], c.state.syn0[16]);  // row 1, unpadded
+    const std::size_t out_rows = loss == OutputLoss::hs_and_ns ? v - 1 : v;
+    EXPECT_EQ(reader.section_as<float>("WOUT").size(), out_rows * 10);
+    EXPECT_EQ(reader.has("WNEG"), loss == OutputLoss::hs_and_ns);
+
+    const Checkpoint loaded = load_checkpoint(path);
+    EXPECT_EQ(loaded.options.seed, o.seed);
+    EXPECT_EQ(loaded.options.sample, o.sample);
+    EXPECT_EQ(loaded.state.position.words_read, c.state.position.words_read);
+    EXPECT_EQ(loaded.state.position.epoch_words, c.state.position.epoch_words);
+    EXPECT_EQ(loaded.state.output_rows, c.state.output_rows);
+    ASSERT_EQ(loaded.state.syn1.size(), c.state.syn1.size());
+    EXPECT_EQ(0, std::memcmp(loaded.state.syn1.data(), c.state.syn1.data(),
+                             c.state.syn1.size() * sizeof(float)));
+    EXPECT_EQ(loaded.state.syn1neg.size(), c.state.syn1neg.size());
+    std::remove(path.c_str());
+  }
+}
+
+// A checkpoint of the format before the model container gets one line saying so.
+TEST(W2vCheckpoint, AnOlderFormatIsRefusedWithAClearMessage) {
+  const std::string path = temp_path("old");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << "SLIDE-W2V-CHECKPOINT 1\n" << std::string(200, '\x01');
+  }
+  try {
+    load_checkpoint(path);
+    ADD_FAILURE() << "an old checkpoint was loaded";
+  } catch (const FormatError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("older version"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+  std::remove(path.c_str());
+}
+
+// Sections whose sizes disagree with the CONFIG are refused before anything is allocated for
+// them.
+TEST(W2vCheckpoint, SizesThatDisagreeWithTheOptionsAreRefused) {
+  const std::string text = corpus_text(200);
+  TrainerOptions o;
+  o.dim = 8;
+  o.epochs = 2;
+  o.block_bytes = 2048;
+  Checkpoint c = stopped_run(text, o);
+  c.options.dim = 1000;  // the CONFIG now claims rows of 1000 floats
+  const std::string path = temp_path("sizes");
+  save_checkpoint(c, path);
+  try {
+    load_checkpoint(path);
+    ADD_FAILURE() << "a checkpoint with the wrong sizes was loaded";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("section 'WIN '"), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
 }
 
 TEST(W2vTrainer, MemoryEstimateCoversTheMatrices) {

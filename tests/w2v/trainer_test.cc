@@ -1,12 +1,12 @@
 #include "slide/w2v/trainer.h"
 
 #include <gtest/gtest.h>
+#include <oneapi/tbb/global_control.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
-#include <oneapi/tbb/global_control.h>
 #include <string>
 #include <vector>
 
@@ -16,26 +16,10 @@
 #include "slide/io/line_reader.h"
 #include "slide/text/tokenizer.h"
 #include "slide/text/vocabulary.h"
+#include "w2v/memory_corpus.h"
 
 namespace slide::w2v {
 namespace {
-
-text::ByteSource string_source(const std::string& text) {
-  auto pos = std::make_shared<std::size_t>(0);
-  text::ByteSource source;
-  source.name = "<memory>";
-  source.read = [&text, pos](char* buf, std::size_t n) {
-    const std::size_t k = std::min(n, text.size() - *pos);
-    std::copy_n(text.data() + *pos, k, buf);
-    *pos += k;
-    return k;
-  };
-  return source;
-}
-
-CorpusOpener opener(const std::string& text) {
-  return [&text](std::size_t) { return string_source(text); };
-}
 
 text::Vocabulary vocabulary_of(const std::string& text, std::uint64_t min_count) {
   text::VocabularyCounter counter;
@@ -104,7 +88,7 @@ TEST_P(PlantedTopics, WordsOfATopicEndUpCloserThanWordsOfDifferentTopics) {
   o.lsh_bits = 3;
   o.lsh_tables = 4;
   o.lsh_rebuild_words = 5000;
-  const TrainedVectors v = train_word_vectors(vocab, opener(text), o);
+  const TrainedVectors v = train_word_vectors(vocab, memory_corpus(text), o);
   double same = 0, cross = 0;
   std::size_t n_same = 0, n_cross = 0;
   for (std::uint32_t i = 1; i < vocab.size(); ++i) {
@@ -151,7 +135,7 @@ TEST_P(WikiText, WordsOfTheSameKindBecomeNeighbours) {
   o.dim = 32;
   o.epochs = 2;
   o.sample = 1e-3;
-  TrainedVectors v = train_word_vectors(vocab, opener(text), o);
+  TrainedVectors v = train_word_vectors(vocab, memory_corpus(text), o);
   // Small corpora leave a large component common to all vectors (every cosine is near 0.9):
   // compare the directions after removing the mean vector.
   std::vector<double> mean(v.dim, 0.0);
@@ -160,14 +144,15 @@ TEST_P(WikiText, WordsOfTheSameKindBecomeNeighbours) {
   }
   for (std::uint32_t i = 1; i < vocab.size(); ++i) {
     float* row = v.input.data() + i * v.stride;
-    for (std::size_t d = 0; d < v.dim; ++d) row[d] -= static_cast<float>(mean[d] / double(vocab.size() - 1));
+    for (std::size_t d = 0; d < v.dim; ++d)
+      row[d] -= static_cast<float>(mean[d] / double(vocab.size() - 1));
   }
   // Words that fill the same slots (pronouns, verb forms, numerals, ordinals) must end up among
   // each other's nearest words: the share of the vocabulary less similar to `a` than `b` is is
   // about 0.5 for random vectors.
   const std::vector<std::pair<std::string, std::string>> pairs = {
-      {"he", "she"}, {"his", "her"}, {"was", "is"}, {"two", "three"}, {"first", "second"},
-      {"had", "has"}, {"four", "five"}, {"were", "are"}};
+      {"he", "she"},       {"his", "her"}, {"was", "is"},    {"two", "three"},
+      {"first", "second"}, {"had", "has"}, {"four", "five"}, {"were", "are"}};
   std::vector<double> percentiles;
   for (const auto& [a, b] : pairs) {
     const std::uint32_t ia = vocab.find(a), ib = vocab.find(b);
@@ -202,10 +187,10 @@ TEST(W2vTrainer, OneThreadIsReproducibleAndTheSeedMatters) {
   o.dim = 12;
   o.epochs = 2;
   o.block_bytes = 8192;  // many blocks
-  const TrainedVectors a = train_word_vectors(vocab, opener(text), o);
-  const TrainedVectors b = train_word_vectors(vocab, opener(text), o);
+  const TrainedVectors a = train_word_vectors(vocab, memory_corpus(text), o);
+  const TrainedVectors b = train_word_vectors(vocab, memory_corpus(text), o);
   o.seed = 1;
-  const TrainedVectors c = train_word_vectors(vocab, opener(text), o);
+  const TrainedVectors c = train_word_vectors(vocab, memory_corpus(text), o);
   ASSERT_EQ(a.input.size(), b.input.size());
   EXPECT_EQ(0, std::memcmp(a.input.data(), b.input.data(), a.input.size() * sizeof(float)));
   EXPECT_NE(0, std::memcmp(a.input.data(), c.input.data(), a.input.size() * sizeof(float)));
@@ -224,7 +209,7 @@ TEST(W2vTrainer, HsAndNsTrainsBothOutputLayers) {
   o.epochs = 1;
   auto run = [&](OutputLoss loss) {
     o.loss = loss;
-    return train_word_vectors(vocab, opener(text), o);
+    return train_word_vectors(vocab, memory_corpus(text), o);
   };
   const TrainedVectors both = run(OutputLoss::hs_and_ns);
   const TrainedVectors ns = run(OutputLoss::negative_sampling);
@@ -251,7 +236,7 @@ TEST(W2vTrainer, ReportsProgressAndStats) {
   int calls = 0;
   TrainStats stats;
   train_word_vectors(
-      vocab, opener(text), o,
+      vocab, memory_corpus(text), o,
       [&](const TrainProgress& p) {
         EXPECT_GE(p.words_done, last);
         EXPECT_LE(p.alpha, last_alpha);
@@ -272,16 +257,16 @@ TEST(W2vTrainer, RejectsBadInputs) {
   const text::Vocabulary vocab = vocabulary_of(text, 1);
   TrainerOptions o;
   o.dim = 0;
-  EXPECT_THROW(train_word_vectors(vocab, opener(text), o), UsageError);
+  EXPECT_THROW(train_word_vectors(vocab, memory_corpus(text), o), UsageError);
   o = {};
   o.negative = 0;
-  EXPECT_THROW(train_word_vectors(vocab, opener(text), o), UsageError);
+  EXPECT_THROW(train_word_vectors(vocab, memory_corpus(text), o), UsageError);
   o = {};
   // A corpus without any word of the vocabulary.
   const std::string other = "zzz yyy\n";
-  EXPECT_THROW(train_word_vectors(vocab, opener(other), o), DataError);
+  EXPECT_THROW(train_word_vectors(vocab, memory_corpus(other), o), DataError);
   // A vocabulary of "</s>" alone.
-  EXPECT_THROW(train_word_vectors(text::Vocabulary(), opener(text), o), UsageError);
+  EXPECT_THROW(train_word_vectors(text::Vocabulary(), memory_corpus(text), o), UsageError);
   EXPECT_THROW(train_word_vectors_file(vocab, "-", o), UsageError);  // 5 epochs from stdin
   EXPECT_THROW(train_word_vectors_file(vocab, "/nonexistent/corpus.txt", o), InputOpenError);
 }

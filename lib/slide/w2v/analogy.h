@@ -1,6 +1,6 @@
 #pragma once
 
-// Word analogy evaluation as word2vec's compute-accuracy does it (ANCHORS §9.5), on the
+// Word analogy evaluation as word2vec's compute-accuracy does it, on the
 // questions-words.txt format: ": section" lines, then "A B C D" lines (A is to B as C is to D).
 //   - every vector word and question word is upper-cased (ASCII toupper on each byte, as the C
 //     code does; bytes >= 0x80 are left alone);

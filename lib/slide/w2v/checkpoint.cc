@@ -1,242 +1,240 @@
 #include "slide/w2v/checkpoint.h"
 
+#include <charconv>
 #include <cstring>
+#include <fstream>
+#include <span>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "slide/core/error.h"
-#include "slide/io/input.h"
-#include "slide/io/output.h"
-#include "slide/model/crc32c.h"
+#include "slide/model/model_config.h"
+#include "slide/model/model_file.h"
+#include "slide/w2v/hierarchical_softmax.h"
+#include "slide/w2v/weight_rows.h"
 
 namespace slide::w2v {
 
 namespace {
 
-constexpr std::string_view kMagic = "SLIDE-W2V-CHECKPOINT 1\n";
-// Words longer than this cannot come from the tokeniser; a larger length means a damaged file.
-constexpr std::uint32_t kMaxWordLength = 1u << 16;
+constexpr model::Tag kWordsTag("VOCB");
+constexpr model::Tag kCountsTag("VCNT");
+constexpr model::Tag kInputTag("WIN ");
+constexpr model::Tag kOutputTag("WOUT");
+constexpr model::Tag kNegativeTag("WNEG");
 
-class Writer {
- public:
-  explicit Writer(io::OutputStream& out) : out_(out) {}
-  void bytes(const void* data, std::size_t n) {
-    crc_ = model::crc32c(data, n, crc_);
-    out_.write(static_cast<const char*>(data), n);
-  }
-  template <typename T>
-  void pod(T value) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    bytes(&value, sizeof value);  // x86-64: little-endian, as the layout says
-  }
-  void u64(std::uint64_t v) { pod(v); }
-  void f64(double v) { pod(v); }
-  void rows(const AlignedBuffer<float>& m, std::size_t rows, std::size_t dim, std::size_t stride) {
-    for (std::size_t i = 0; i < rows; ++i) bytes(m.data() + i * stride, dim * sizeof(float));
-  }
-  std::uint32_t crc() const { return crc_; }
+constexpr std::string_view kOldMagic = "SLIDE-W2V-CHECKPOINT";
 
- private:
-  io::OutputStream& out_;
-  std::uint32_t crc_ = 0;
-};
-
-class Reader {
- public:
-  Reader(std::string data, std::string name) : data_(std::move(data)), name_(std::move(name)) {}
-  void bytes(void* out, std::size_t n) {
-    if (n > data_.size() - pos_) throw FormatError(name_, "the checkpoint is truncated");
-    std::memcpy(out, data_.data() + pos_, n);
-    pos_ += n;
-  }
-  template <typename T>
-  T pod() {
-    T value;
-    bytes(&value, sizeof value);
-    return value;
-  }
-  std::uint64_t u64() { return pod<std::uint64_t>(); }
-  double f64() { return pod<double>(); }
-  void rows(AlignedBuffer<float>& m, std::size_t rows, std::size_t dim, std::size_t stride) {
-    if (rows > (data_.size() - pos_) / (dim * sizeof(float))) {
-      throw FormatError(name_, "the checkpoint is truncated (weights)");
-    }
-    m = AlignedBuffer<float>(rows * stride);  // zero padding
-    for (std::size_t i = 0; i < rows; ++i) bytes(m.data() + i * stride, dim * sizeof(float));
-  }
-  std::size_t position() const { return pos_; }
-  const std::string& name() const { return name_; }
-
- private:
-  std::string data_;
-  std::string name_;
-  std::size_t pos_ = 0;
-};
-
-std::size_t padded(std::size_t dim) { return (dim + 15) / 16 * 16; }
-
-}  // namespace
-
-void save_checkpoint(const Checkpoint& c, const std::string& path) {
-  const TrainerOptions& o = c.options;
-  const TrainState& st = c.state;
-  std::unique_ptr<io::OutputStream> out = io::open_output(path);
-  Writer w(*out);
-  w.bytes(kMagic.data(), kMagic.size());
-  w.u64(static_cast<std::uint64_t>(o.architecture));
-  w.u64(static_cast<std::uint64_t>(o.loss));
-  w.u64(o.dim);
-  w.u64(o.window);
-  w.f64(o.sample);
-  w.u64(o.negative);
-  w.u64(o.epochs);
-  w.f64(o.alpha);
-  w.u64(o.seed);
-  w.u64(o.max_sentence_length);
-  w.u64(o.block_bytes);
-  w.u64(o.lsh_tables);
-  w.u64(o.lsh_bits);
-  w.u64(o.lsh_active);
-  w.u64(o.lsh_rebuild_words);
-  w.u64(o.lsh_negatives);
-  w.u64(o.lsh_correction ? 1 : 0);
-  const text::Vocabulary& v = c.vocabulary;
-  w.u64(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const std::string& word = v.word(static_cast<std::uint32_t>(i));
-    w.pod(static_cast<std::uint32_t>(word.size()));
-    w.bytes(word.data(), word.size());
-    w.u64(v.count(static_cast<std::uint32_t>(i)));
-  }
-  const TrainPosition& p = st.position;
-  for (std::uint64_t x : {p.epoch, p.chunks, p.bytes, p.epoch_words, p.words_read, p.block_index,
-                          p.trained, p.last_rebuild, p.rebuild_generation}) {
-    w.u64(x);
-  }
-  w.u64(st.dim);
-  w.u64(st.output_rows);
-  w.u64(st.syn1neg.size() ? 1 : 0);
-  w.rows(st.syn0, v.size(), st.dim, st.stride);
-  w.rows(st.syn1, st.output_rows, st.dim, st.stride);
-  if (st.syn1neg.size()) w.rows(st.syn1neg, v.size(), st.dim, st.stride);
-  const std::uint32_t crc = w.crc();
-  out->write(reinterpret_cast<const char*>(&crc), sizeof crc);
-  out->commit();
+void set_u64(model::ModelConfig& config, const std::string& key, std::uint64_t value) {
+  // As decimal text: ModelConfig's integers are signed.
+  config.set_string(key, std::to_string(value));
 }
 
-Checkpoint load_checkpoint(const std::string& path) {
-  std::shared_ptr<io::InputStream> in = io::open_input(path);
-  std::string data;
-  {
-    std::vector<char> buffer(std::size_t{1} << 20);
-    while (std::size_t n = in->read(buffer.data(), buffer.size())) data.append(buffer.data(), n);
+std::uint64_t get_u64(const model::ModelConfig& config, const std::string& key) {
+  const std::string& text = config.get_string(key);
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    throw FormatError(config.source(),
+                      "key " + key + ": expected an unsigned integer, got '" + text + "'");
   }
-  if (data.size() < kMagic.size() + 4 || data.compare(0, kMagic.size(), kMagic) != 0) {
-    throw FormatError(path, "not a slide-w2v checkpoint (expected '" +
-                                std::string(kMagic.substr(0, kMagic.size() - 1)) + "')");
+  return value;
+}
+
+void store_options(const TrainerOptions& o, model::ModelConfig& config) {
+  config.set_string("w2v.model", architecture_name(o.architecture));
+  config.set_string("w2v.loss", output_loss_name(o.loss));
+  set_u64(config, "w2v.dim", o.dim);
+  set_u64(config, "w2v.window", o.window);
+  config.set_double("w2v.sample", o.sample);
+  set_u64(config, "w2v.negative", o.negative);
+  set_u64(config, "w2v.epochs", o.epochs);
+  config.set_double("w2v.alpha", o.alpha);
+  set_u64(config, "w2v.seed", o.seed);
+  set_u64(config, "w2v.max_sentence_length", o.max_sentence_length);
+  set_u64(config, "w2v.block_bytes", o.block_bytes);
+  set_u64(config, "w2v.lsh_tables", o.lsh_tables);
+  set_u64(config, "w2v.lsh_bits", o.lsh_bits);
+  set_u64(config, "w2v.lsh_active", o.lsh_active);
+  set_u64(config, "w2v.lsh_rebuild_words", o.lsh_rebuild_words);
+  set_u64(config, "w2v.lsh_negatives", o.lsh_negatives);
+  config.set_bool("w2v.lsh_correction", o.lsh_correction);
+}
+
+TrainerOptions load_options(const model::ModelConfig& config) {
+  TrainerOptions o;
+  try {
+    o.architecture = parse_architecture(config.get_string("w2v.model"));
+    o.loss = parse_output_loss(config.get_string("w2v.loss"));
+  } catch (const UsageError& e) {
+    throw FormatError(config.source(), e.what());
   }
-  std::uint32_t stored = 0;
-  std::memcpy(&stored, data.data() + data.size() - 4, 4);
-  if (model::crc32c(data.data(), data.size() - 4) != stored) {
-    throw FormatError(path, "the checkpoint's checksum does not match (damaged or truncated)");
-  }
-  data.resize(data.size() - 4);
-  Reader r(std::move(data), path);
-  std::string magic(kMagic.size(), '\0');
-  r.bytes(magic.data(), magic.size());
-  Checkpoint c;
-  TrainerOptions& o = c.options;
-  const std::uint64_t architecture = r.u64(), loss = r.u64();
-  if (architecture > 1 || loss > 4) throw FormatError(path, "unknown model or loss in checkpoint");
-  o.architecture = static_cast<Architecture>(architecture);
-  o.loss = static_cast<OutputLoss>(loss);
-  o.dim = r.u64();
-  o.window = r.u64();
-  o.sample = r.f64();
-  o.negative = r.u64();
-  o.epochs = r.u64();
-  o.alpha = r.f64();
-  o.seed = r.u64();
-  o.max_sentence_length = r.u64();
-  o.block_bytes = r.u64();
-  o.lsh_tables = r.u64();
-  o.lsh_bits = r.u64();
-  o.lsh_active = r.u64();
-  o.lsh_rebuild_words = r.u64();
-  o.lsh_negatives = r.u64();
-  o.lsh_correction = r.u64() != 0;
+  o.dim = get_u64(config, "w2v.dim");
+  o.window = get_u64(config, "w2v.window");
+  o.sample = config.get_double("w2v.sample");
+  o.negative = get_u64(config, "w2v.negative");
+  o.epochs = get_u64(config, "w2v.epochs");
+  o.alpha = config.get_double("w2v.alpha");
+  o.seed = get_u64(config, "w2v.seed");
+  o.max_sentence_length = get_u64(config, "w2v.max_sentence_length");
+  o.block_bytes = get_u64(config, "w2v.block_bytes");
+  o.lsh_tables = get_u64(config, "w2v.lsh_tables");
+  o.lsh_bits = get_u64(config, "w2v.lsh_bits");
+  o.lsh_active = get_u64(config, "w2v.lsh_active");
+  o.lsh_rebuild_words = get_u64(config, "w2v.lsh_rebuild_words");
+  o.lsh_negatives = get_u64(config, "w2v.lsh_negatives");
+  o.lsh_correction = config.get_bool("w2v.lsh_correction");
   try {
     validate(o);
   } catch (const UsageError& e) {
-    throw FormatError(path, std::string("bad options in checkpoint: ") + e.what());
+    throw FormatError(config.source(), std::string("bad options in checkpoint: ") + e.what());
   }
-  const std::uint64_t vsize = r.u64();
-  if (vsize == 0 || vsize > (std::uint64_t{1} << 32)) throw FormatError(path, "bad vocabulary size");
+  return o;
+}
+
+// The position's fields with their keys, for storing and loading alike.
+std::vector<std::pair<const char*, std::uint64_t*>> position_keys(TrainPosition& p) {
+  return {{"train.epoch", &p.epoch},
+          {"train.chunks", &p.chunks},
+          {"train.bytes", &p.bytes},
+          {"train.epoch_words", &p.epoch_words},
+          {"train.words_read", &p.words_read},
+          {"train.block_index", &p.block_index},
+          {"train.trained", &p.trained},
+          {"train.lsh_last_rebuild", &p.last_rebuild},
+          {"train.lsh_rebuild_generation", &p.rebuild_generation}};
+}
+
+// The rows without their padding: the file does not depend on the in-memory layout.
+void add_rows(model::ModelWriter& writer, model::Tag tag, const AlignedBuffer<float>& m,
+              std::size_t rows, std::size_t dim, std::size_t stride) {
+  const float* data = m.data();
+  writer.add_stream(tag, [data, rows, dim, stride](model::SectionSink& sink) {
+    for (std::size_t r = 0; r < rows; ++r) sink.write(data + r * stride, dim * sizeof(float));
+  });
+}
+
+// Checks the size before allocating: a damaged or hostile CONFIG must fail as a FormatError, not
+// as an allocation of what it claims.
+AlignedBuffer<float> read_rows(const model::ModelReader& reader, model::Tag tag, std::size_t rows,
+                               std::size_t dim) {
+  const std::span<const float> values = reader.section_as<float>(tag);
+  if (values.size() / dim != rows || values.size() % dim != 0) {
+    throw FormatError(reader.path(), "section '" + tag.to_string() + "' holds " +
+                                         std::to_string(values.size()) + " floats, expected " +
+                                         std::to_string(rows) + " x " + std::to_string(dim));
+  }
+  AlignedBuffer<float> m = zero_rows(rows, dim);
+  const std::size_t stride = row_stride(dim);
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::memcpy(m.data() + r * stride, values.data() + r * dim, dim * sizeof(float));
+  }
+  return m;
+}
+
+text::Vocabulary load_vocabulary(const model::ModelReader& reader) {
+  const std::string_view words = reader.section_text(kWordsTag);
+  const std::span<const std::uint64_t> counts = reader.section_as<std::uint64_t>(kCountsTag);
+  if (counts.empty()) throw FormatError(reader.path(), "the checkpoint's vocabulary is empty");
   std::vector<std::pair<std::string, std::uint64_t>> entries;
-  for (std::uint64_t i = 0; i < vsize; ++i) {
-    const auto length = r.pod<std::uint32_t>();
-    if (length > kMaxWordLength) throw FormatError(path, "bad word length in checkpoint");
-    std::string word(length, '\0');
-    r.bytes(word.data(), length);
-    const std::uint64_t count = r.u64();
-    entries.emplace_back(std::move(word), count);
+  entries.reserve(counts.size());
+  std::size_t start = 0;
+  while (start < words.size()) {
+    const std::size_t end = words.find('\n', start);
+    if (end == std::string_view::npos || entries.size() == counts.size()) break;
+    entries.emplace_back(std::string(words.substr(start, end - start)), counts[entries.size()]);
+    start = end + 1;
+  }
+  if (entries.size() != counts.size() || start != words.size()) {
+    throw FormatError(reader.path(), "the checkpoint's words and counts disagree (" +
+                                         std::to_string(counts.size()) + " counts)");
   }
   // The entries are in the vocabulary's own order (</s> first, then by count); rebuilding keeps
   // it, which is checked.
   std::vector<std::string> order;
   order.reserve(entries.size());
   for (const auto& e : entries) order.push_back(e.first);
-  text::VocabularyOptions vocab_options;
-  vocab_options.min_count = 0;
-  vocab_options.max_size = 0;
-  c.vocabulary = text::Vocabulary::from_counts(std::move(entries), vocab_options);
-  if (c.vocabulary.words() != order) {
-    throw FormatError(path, "the checkpoint's vocabulary is not in vocabulary order");
+  text::VocabularyOptions options;
+  options.min_count = 0;
+  options.max_size = 0;
+  text::Vocabulary vocabulary = text::Vocabulary::from_counts(std::move(entries), options);
+  if (vocabulary.words() != order) {
+    throw FormatError(reader.path(), "the checkpoint's vocabulary is not in vocabulary order");
   }
-  TrainPosition& p = c.state.position;
-  for (std::uint64_t* x : {&p.epoch, &p.chunks, &p.bytes, &p.epoch_words, &p.words_read,
-                           &p.block_index, &p.trained, &p.last_rebuild, &p.rebuild_generation}) {
-    *x = r.u64();
-  }
-  if (p.epoch >= o.epochs) throw FormatError(path, "the checkpoint's epoch is past the last");
-  TrainState& st = c.state;
-  st.dim = r.u64();
-  st.output_rows = r.u64();
-  const bool has_syn1neg = r.u64() != 0;
-  const bool hs = o.loss == OutputLoss::hierarchical_softmax || o.loss == OutputLoss::hs_and_ns;
-  const std::uint64_t want_rows = hs ? (vsize > 1 ? vsize - 1 : 1) : vsize;
-  if (st.dim != o.dim || st.output_rows != want_rows ||
-      has_syn1neg != (o.loss == OutputLoss::hs_and_ns)) {
-    throw FormatError(path, "the checkpoint's matrix sizes disagree with its options");
-  }
-  st.stride = padded(st.dim);
-  r.rows(st.syn0, vsize, st.dim, st.stride);
-  r.rows(st.syn1, st.output_rows, st.dim, st.stride);
-  if (has_syn1neg) r.rows(st.syn1neg, vsize, st.dim, st.stride);
-  return c;
+  return vocabulary;
 }
 
-void check_resume_options(const TrainerOptions& a, const TrainerOptions& b) {
-  auto differ = [](const char* name) {
-    throw UsageError(std::string("--resume: ") + name +
-                     " differs from the checkpoint's (resume with the same training options)");
-  };
-  if (a.architecture != b.architecture) differ("--model");
-  if (a.loss != b.loss) differ("--loss");
-  if (a.dim != b.dim) differ("--size");
-  if (a.window != b.window) differ("--window");
-  if (a.sample != b.sample) differ("--sample");
-  if (a.negative != b.negative) differ("--negative");
-  if (a.epochs != b.epochs) differ("--iter");
-  if (a.alpha != b.alpha) differ("--alpha");
-  if (a.seed != b.seed) differ("--seed");
-  if (a.lsh_tables != b.lsh_tables || a.lsh_bits != b.lsh_bits || a.lsh_active != b.lsh_active ||
-      a.lsh_rebuild_words != b.lsh_rebuild_words || a.lsh_negatives != b.lsh_negatives ||
-      a.lsh_correction != b.lsh_correction) {
-    differ("an --lsh-* option");
+// Whether the file starts like a checkpoint of the format before the model container.
+bool is_old_checkpoint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[kOldMagic.size()] = {};
+  return in.read(head, sizeof head) && std::string_view(head, sizeof head) == kOldMagic;
+}
+
+model::ModelReader open_checkpoint(const std::string& path) {
+  try {
+    return model::ModelReader(path);
+  } catch (const FormatError&) {
+    if (is_old_checkpoint(path)) {
+      throw FormatError(path,
+                        "a checkpoint written by an older version of slide-w2v, in a "
+                        "format this version no longer reads (train again without --resume)");
+    }
+    throw;
   }
+}
+
+}  // namespace
+
+void save_checkpoint(const Checkpoint& c, const std::string& path) {
+  const TrainState& st = c.state;
+  const text::Vocabulary& v = c.vocabulary;
+  model::ModelWriter writer(path, model::kKindWord2Vec);
+  model::ModelConfig config;
+  store_options(c.options, config);
+  TrainPosition position = st.position;
+  for (const auto& [key, value] : position_keys(position)) set_u64(config, key, *value);
+  writer.add_config(config);
+  std::string words;
+  for (const std::string& word : v.words()) {
+    if (word.find('\n') != std::string::npos) {
+      throw UsageError("a word of the vocabulary holds a line break; it cannot be checkpointed");
+    }
+    words += word;
+    words += '\n';
+  }
+  writer.add_text(kWordsTag, std::move(words));
+  writer.add_array(kCountsTag, std::span<const std::uint64_t>(v.counts()));
+  add_rows(writer, kInputTag, st.syn0, v.size(), st.dim, st.stride);
+  add_rows(writer, kOutputTag, st.syn1, st.output_rows, st.dim, st.stride);
+  if (st.syn1neg.size()) add_rows(writer, kNegativeTag, st.syn1neg, v.size(), st.dim, st.stride);
+  writer.commit();
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  const model::ModelReader reader = open_checkpoint(path);
+  reader.require_kind(model::kKindWord2Vec);
+  const model::ModelConfig config = reader.config();
+  Checkpoint c;
+  c.options = load_options(config);
+  TrainPosition& p = c.state.position;
+  for (const auto& [key, value] : position_keys(p)) *value = get_u64(config, key);
+  if (p.epoch >= c.options.epochs) {
+    throw FormatError(path, "the checkpoint's epoch is past the last");
+  }
+  c.vocabulary = load_vocabulary(reader);
+  const std::size_t vsize = c.vocabulary.size();
+  TrainState& st = c.state;
+  st.dim = c.options.dim;
+  st.stride = row_stride(st.dim);
+  st.output_rows = uses_tree(c.options.loss) ? HierarchicalSoftmax::output_rows(vsize) : vsize;
+  st.syn0 = read_rows(reader, kInputTag, vsize, st.dim);
+  st.syn1 = read_rows(reader, kOutputTag, st.output_rows, st.dim);
+  if (c.options.loss == OutputLoss::hs_and_ns) {
+    st.syn1neg = read_rows(reader, kNegativeTag, vsize, st.dim);
+  }
+  return c;
 }
 
 }  // namespace slide::w2v

@@ -1,6 +1,6 @@
 #pragma once
 
-// Word vector files (ANCHORS §9.1-9.3):
+// Word vector files:
 //   word2vec text    "V D\n", then per word: word, and each value as printf("%lf ") (six decimals
 //                    and a space), then "\n" -- so every line ends with " \n".
 //   word2vec binary  "V D\n", then per word: word bytes, 0x20, D float32 little-endian, 0x0A.
