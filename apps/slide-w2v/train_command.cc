@@ -21,7 +21,7 @@
 #include "slide-w2v/commands.h"
 #include "slide/core/error.h"
 #include "slide/io/output.h"
-#include "slide/text/io_adapters.h"
+#include "slide/io/output.h"
 #include "slide/text/vocabulary.h"
 #include "slide/w2v/checkpoint.h"
 #include "slide/w2v/trainer.h"
@@ -318,7 +318,7 @@ int train_command(std::vector<std::string> args) {
                                                 ? double(stats.words) / stats.seconds / threads
                                                 : 0)}});
   w2v::write_vectors(vocabulary.words(), vectors.input.data(), vectors.dim, vectors.stride, format,
-                     text::output_sink(*out));
+                     io::output_sink(*out));
   out->commit();
   // The vectors supersede the checkpoint of this run (as slide-xc's model does its checkpoint).
   if (!checkpoint_path.empty()) {

@@ -81,7 +81,7 @@ void BM_ReadVectors(benchmark::State& state) {
   const std::string bytes = out.str();
   for (auto _ : state) {
     std::istringstream in(bytes);
-    benchmark::DoNotOptimize(w2v::read_vectors(text::istream_source(in, "bench")));
+    benchmark::DoNotOptimize(w2v::read_vectors(io::istream_source(in, "bench")));
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
   state.SetLabel(w2v::vector_format_name(format));
@@ -105,7 +105,7 @@ void BM_LearnVocabulary(benchmark::State& state) {
   for (auto _ : state) {
     std::istringstream in(corpus);
     benchmark::DoNotOptimize(
-        text::learn_vocabulary(text::istream_source(in, "bench"), {.min_count = 5, .max_size = 0}));
+        text::learn_vocabulary(io::istream_source(in, "bench"), {.min_count = 5, .max_size = 0}));
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus.size()));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 2'000'000));
@@ -116,7 +116,7 @@ void BM_TokenizeAndLookUp(benchmark::State& state) {
   const std::string corpus = zipf_corpus(2'000'000);
   std::istringstream in(corpus);
   const auto vocab =
-      text::learn_vocabulary(text::istream_source(in, "bench"), {.min_count = 5, .max_size = 0});
+      text::learn_vocabulary(io::istream_source(in, "bench"), {.min_count = 5, .max_size = 0});
   for (auto _ : state) {
     std::uint64_t known = 0;
     text::for_each_token(

@@ -27,20 +27,6 @@ void note_error(const std::exception& e) {
   if (verbose) std::fprintf(stderr, "refused: %s\n", e.what());
 }
 
-text::ByteSource memory_source(std::string_view text, std::size_t max_read, std::string name) {
-  auto pos = std::make_shared<std::size_t>(0);
-  text::ByteSource source;
-  source.name = std::move(name);
-  source.read = [text, max_read, pos](char* buf, std::size_t n) -> std::size_t {
-    std::size_t k = std::min(n, text.size() - *pos);
-    if (max_read != 0) k = std::min(k, max_read);
-    std::memcpy(buf, text.data() + *pos, k);
-    *pos += k;
-    return k;
-  };
-  return source;
-}
-
 MemFile::MemFile() {
   fd_ = memfd_create("slide-fuzz", MFD_CLOEXEC);
   if (fd_ < 0) throw std::runtime_error("memfd_create failed");

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "slide/text/byte_source.h"
+#include "slide/io/byte_source.h"
 
 namespace slide::fuzz {
 
@@ -45,10 +45,6 @@ class Bytes {
   const std::uint8_t* data_;
   std::size_t size_;
 };
-
-// A ByteSource over `text` (which must outlive it) that returns at most `max_read` bytes per call
-// (0: all at once), so buffer-boundary code is exercised.
-text::ByteSource memory_source(std::string_view text, std::size_t max_read, std::string name);
 
 // The bytes as a file that the path-based readers (io::open_input, ModelReader's mmap) can open:
 // an anonymous memfd rewritten for each input, named /proc/self/fd/N. No disk involved.

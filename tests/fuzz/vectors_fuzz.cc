@@ -14,6 +14,7 @@
 #include <string>
 
 #include "fuzz/fuzz_util.h"
+#include "slide/io/byte_source.h"
 #include "slide/core/error.h"
 #include "slide/w2v/vectors_io.h"
 
@@ -35,7 +36,7 @@ int vectors_one_input(const std::uint8_t* data, std::size_t size) {
     if (mode & 4) {
       v = w2v::read_vectors_file(mem_file(0).write(file), options);
     } else {
-      v = w2v::read_vectors(memory_source(file, 1 + (knob & 0x7F) * 5u, "vectors.txt"), options);
+      v = w2v::read_vectors(io::memory_source(file, "vectors.txt", 1 + (knob & 0x7F) * 5u), options);
     }
   } catch (const slide::Error& e) {
     note_error(e);
@@ -50,13 +51,13 @@ int vectors_one_input(const std::uint8_t* data, std::size_t size) {
   }
 
   std::string image;
-  text::ByteSink sink;
+  io::ByteSink sink;
   sink.name = "roundtrip.bin";
   sink.write = [&image](const char* p, std::size_t n) { image.append(p, n); };
   w2v::write_vectors(v, w2v::VectorFormat::word2vec_binary, sink);
   w2v::ReadVectorsOptions binary;
   binary.format = w2v::VectorFormat::word2vec_binary;
-  const w2v::WordVectors back = w2v::read_vectors(memory_source(image, 0, "roundtrip.bin"), binary);
+  const w2v::WordVectors back = w2v::read_vectors(io::memory_source(image, "roundtrip.bin", std::size_t(-1)), binary);
   SLIDE_FUZZ_CHECK(back.dim == v.dim);
   SLIDE_FUZZ_CHECK(back.words == v.words);
   SLIDE_FUZZ_CHECK(back.values.size() == v.values.size());

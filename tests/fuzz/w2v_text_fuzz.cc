@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.h"
+#include "slide/io/byte_source.h"
 #include "slide/core/error.h"
 #include "slide/text/chunk_reader.h"
 #include "slide/text/sentences.h"
@@ -44,7 +45,7 @@ void differential(std::string_view corpus, std::uint8_t knob) {
 
   const std::size_t chunk_bytes = text::ChunkReader::kMinChunkBytes + (knob & 0x3F);
   const std::size_t max_read = 1 + (knob >> 6) * 37;
-  text::ChunkReader reader(memory_source(corpus, max_read, "corpus.txt"), chunk_bytes);
+  text::ChunkReader reader(io::memory_source(corpus, "corpus.txt", max_read), chunk_bytes);
   std::vector<std::string> chunks;
   std::size_t next_token = 0;
   std::string_view chunk;
@@ -105,7 +106,7 @@ int w2v_text_one_input(const std::uint8_t* data, std::size_t size) {
         options.min_count = knob & 3;
         options.max_size = (knob & 4) ? 1 + (knob >> 3) : 0;
         check_vocabulary(
-            text::read_vocab(memory_source(text, 1 + knob * 3u, "vocab.txt"), options));
+            text::read_vocab(io::memory_source(text, "vocab.txt", 1 + knob * 3u), options));
         break;
       }
       default: {

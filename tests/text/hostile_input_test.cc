@@ -7,13 +7,13 @@
 #include <string>
 
 #include "slide/core/error.h"
-#include "slide/text/line_reader.h"
+#include "slide/io/line_reader.h"
 
 namespace slide::text {
 namespace {
 
 // `prefix`, then 'a' forever; *pulled counts the bytes handed out.
-ByteSource endless(std::string prefix, std::uint64_t* pulled) {
+io::ByteSource endless(std::string prefix, std::uint64_t* pulled) {
   auto offset = std::make_shared<std::size_t>(0);
   return {[prefix, offset, pulled](char* buf, std::size_t n) -> std::size_t {
             std::size_t got = 0;
@@ -31,7 +31,7 @@ ByteSource endless(std::string prefix, std::uint64_t* pulled) {
           "endless"};
 }
 
-ByteSource from_string(std::string text) {
+io::ByteSource from_string(std::string text) {
   auto offset = std::make_shared<std::size_t>(0);
   return {[text, offset](char* buf, std::size_t n) -> std::size_t {
             const std::size_t got = std::min(n, text.size() - *offset);
@@ -44,7 +44,7 @@ ByteSource from_string(std::string text) {
 
 TEST(HostileTextInput, EndlessLineIsRefusedInBoundedMemory) {
   std::uint64_t pulled = 0;
-  LineReader reader(endless("word 3\n", &pulled));
+  io::LineReader reader(endless("word 3\n", &pulled));
   reader.set_max_line_bytes(std::size_t{1} << 20);
   std::string line;
   ASSERT_TRUE(reader.line(line));
@@ -64,15 +64,15 @@ TEST(HostileTextInput, EndlessLineIsRefusedInBoundedMemory) {
 
 TEST(HostileTextInput, DefaultLimitStopsAnEndlessLine) {
   std::uint64_t pulled = 0;
-  LineReader reader(endless("", &pulled));
+  io::LineReader reader(endless("", &pulled));
   std::string line;
   EXPECT_THROW(reader.line(line), DataError);
-  EXPECT_LE(pulled, LineReader::kDefaultMaxLineBytes + LineReader::kBlockBytes);
+  EXPECT_LE(pulled, io::LineReader::kDefaultMaxLineBytes + io::LineReader::kBlockBytes);
 }
 
 TEST(HostileTextInput, LinesUpToTheLimitAreRead) {
   const std::size_t limit = 2'500'000;  // more than two buffer fills
-  LineReader reader(from_string(std::string(limit, 'x') + "\n" + std::string(limit, 'y')));
+  io::LineReader reader(from_string(std::string(limit, 'x') + "\n" + std::string(limit, 'y')));
   reader.set_max_line_bytes(limit);
   std::string line;
   ASSERT_TRUE(reader.line(line));
@@ -81,7 +81,7 @@ TEST(HostileTextInput, LinesUpToTheLimitAreRead) {
   EXPECT_EQ(line.size(), limit);
   EXPECT_FALSE(reader.line(line));
 
-  LineReader longer(from_string(std::string(limit + 1, 'x')));
+  io::LineReader longer(from_string(std::string(limit + 1, 'x')));
   longer.set_max_line_bytes(limit);
   EXPECT_THROW(longer.line(line), DataError);
 }

@@ -38,7 +38,7 @@ TEST(Sentences, PipelineOverChunksIsBoundedAndMatchesSerial) {
   const std::string text = corpus_of_long_lines();
   std::istringstream in(text);
   const Vocabulary vocab =
-      learn_vocabulary(istream_source(in, "c"), {.min_count = 40, .max_size = 0});
+      learn_vocabulary(io::istream_source(in, "c"), {.min_count = 40, .max_size = 0});
   ASSERT_EQ(vocab.size(), 301u);  // the 300 common words and "</s>": the rare ones are dropped
 
   // Serial reference over the whole text at once.
@@ -55,7 +55,7 @@ TEST(Sentences, PipelineOverChunksIsBoundedAndMatchesSerial) {
 
   // Pipeline: serial reader -> parallel sentence splitting -> serial in-order accounting.
   std::istringstream in2(text);
-  ChunkReader reader(istream_source(in2, "c"), 4096);
+  ChunkReader reader(io::istream_source(in2, "c"), 4096);
   Totals piped;
   std::uint64_t expected_index = 0;
   struct Chunk {

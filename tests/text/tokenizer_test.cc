@@ -61,12 +61,12 @@ TEST(Tokenizer, LongWordsTruncatedOnUtf8Boundary) {
 }
 
 // A source that hands out its bytes in pieces whose sizes cycle through `pieces`.
-ByteSource piecewise_source(const std::string& data, std::vector<std::size_t> pieces) {
+io::ByteSource piecewise_source(const std::string& data, std::vector<std::size_t> pieces) {
   struct State {
     std::size_t pos = 0, piece = 0;
   };
   auto state = std::make_shared<State>();
-  ByteSource source;
+  io::ByteSource source;
   source.name = "piecewise";
   source.read = [&data, pieces, state](char* buf, std::size_t n) -> std::size_t {
     std::size_t want = std::min(n, pieces[state->piece++ % pieces.size()]);

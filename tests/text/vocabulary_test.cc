@@ -21,7 +21,7 @@ Vocabulary count(const std::string& text, VocabularyOptions options,
                  std::uint64_t expected_tokens = 14 + 3) {
   std::istringstream in(text);
   std::uint64_t tokens = 0;
-  Vocabulary v = learn_vocabulary(istream_source(in, "corpus"), options, &tokens);
+  Vocabulary v = learn_vocabulary(io::istream_source(in, "corpus"), options, &tokens);
   EXPECT_EQ(tokens, expected_tokens);
   return v;
 }

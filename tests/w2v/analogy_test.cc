@@ -85,7 +85,7 @@ TEST(Analogy, FromAVectorFile) {
       "prince 0.000000 0.600000 0.800000 \n"
       "queen -1.000000 1.000000 1.000000 \n"
       "Queen 5.000000 5.000000 5.000000 \n");
-  const WordVectors v = read_vectors(text::istream_source(file, "royals.txt"));
+  const WordVectors v = read_vectors(io::istream_source(file, "royals.txt"));
   const AnalogyResult r =
       evaluate_analogies(v, parse(": family\nMan Woman King Queen\nman woman king prince\n"));
   EXPECT_EQ(r.overall.correct, 1u);

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "slide/core/error.h"
-#include "slide/text/byte_source.h"
+#include "slide/io/byte_source.h"
 #include "slide/w2v/analogy.h"
 #include "slide/w2v/similarity.h"
 #include "slide/w2v/vectors_io.h"
@@ -22,7 +22,7 @@ WordVectors read_bytes(const std::string& bytes, VectorFormat format = VectorFor
   std::istringstream in(bytes);
   ReadVectorsOptions options;
   options.format = format;
-  return read_vectors(text::istream_source(in, "vectors"), options);
+  return read_vectors(io::istream_source(in, "vectors"), options);
 }
 
 std::string binary_record(const std::string& word, float a, float b) {

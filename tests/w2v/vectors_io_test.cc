@@ -32,7 +32,7 @@ std::string write(const WordVectors& v, VectorFormat format) {
 WordVectors read(const std::string& bytes, VectorFormat format = VectorFormat::automatic,
                  std::size_t max_words = 0) {
   std::istringstream in(bytes);
-  return read_vectors(text::istream_source(in, "vectors"), {format, max_words});
+  return read_vectors(io::istream_source(in, "vectors"), {format, max_words});
 }
 
 TEST(VectorsIo, Word2vecTextBytes) {

@@ -5,7 +5,7 @@
 
 namespace slide::text {
 
-ChunkReader::ChunkReader(ByteSource source, std::size_t chunk_bytes)
+ChunkReader::ChunkReader(io::ByteSource source, std::size_t chunk_bytes)
     : source_(std::move(source)),
       capacity_(std::max(chunk_bytes, kMinChunkBytes)),
       buffer_(new char[capacity_]) {}

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "slide/text/byte_source.h"
+#include "slide/io/byte_source.h"
 #include "slide/text/tokenizer.h"
 
 namespace slide::text {
@@ -27,7 +27,7 @@ class ChunkReader {
   // Smaller requests are raised to this (a chunk must hold one truncated word and then some).
   static constexpr std::size_t kMinChunkBytes = 2 * (kMaxWordBytes + 2);
 
-  explicit ChunkReader(ByteSource source, std::size_t chunk_bytes = kDefaultChunkBytes);
+  explicit ChunkReader(io::ByteSource source, std::size_t chunk_bytes = kDefaultChunkBytes);
 
   // Sets `chunk` to the next chunk and returns true, or returns false at the end of the input.
   // The view is valid until the next call. Every chunk is non-empty.
@@ -44,7 +44,7 @@ class ChunkReader {
  private:
   std::size_t read_some(char* buf, std::size_t n);
 
-  ByteSource source_;
+  io::ByteSource source_;
   std::size_t capacity_;
   std::unique_ptr<char[]> buffer_;
   std::size_t filled_ = 0;    // bytes in buffer_

@@ -8,8 +8,9 @@
 
 #include "slide/core/error.h"
 #include "slide/text/chunk_reader.h"
-#include "slide/text/io_adapters.h"
-#include "slide/text/line_reader.h"
+#include "slide/io/input.h"
+#include "slide/io/output.h"
+#include "slide/io/line_reader.h"
 #include "slide/text/tokenizer.h"
 
 namespace slide::text {
@@ -128,7 +129,7 @@ Vocabulary VocabularyCounter::build(const VocabularyOptions& options) const {
   return Vocabulary::from_counts(std::move(entries), options);
 }
 
-Vocabulary learn_vocabulary(ByteSource source, const VocabularyOptions& options,
+Vocabulary learn_vocabulary(io::ByteSource source, const VocabularyOptions& options,
                             std::uint64_t* tokens_read, const VocabularyProgress& progress) {
   ChunkReader reader(std::move(source));
   VocabularyCounter counter;
@@ -141,7 +142,7 @@ Vocabulary learn_vocabulary(ByteSource source, const VocabularyOptions& options,
   return counter.build(options);
 }
 
-void save_vocab(const Vocabulary& vocabulary, const ByteSink& out) {
+void save_vocab(const Vocabulary& vocabulary, const io::ByteSink& out) {
   std::string buffer;
   buffer.reserve(1 << 16);
   char digits[24];
@@ -162,28 +163,28 @@ void save_vocab(const Vocabulary& vocabulary, const ByteSink& out) {
 Vocabulary learn_vocabulary_file(const std::string& path, const VocabularyOptions& options,
                                  std::uint64_t* tokens_read, const VocabularyProgress& progress) {
   const auto in = io::open_input(path);
-  return learn_vocabulary(input_source(*in), options, tokens_read, progress);
+  return learn_vocabulary(io::input_source(*in), options, tokens_read, progress);
 }
 
 void save_vocab_file(const Vocabulary& vocabulary, const std::string& path) {
   const auto out = io::open_output(path);
-  save_vocab(vocabulary, output_sink(*out));
+  save_vocab(vocabulary, io::output_sink(*out));
   out->commit();
 }
 
 Vocabulary read_vocab_file(const std::string& path, const VocabularyOptions& options) {
   const auto in = io::open_input(path);
-  return read_vocab(input_source(*in), options);
+  return read_vocab(io::input_source(*in), options);
 }
 
 void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::string& name) {
-  save_vocab(vocabulary, ostream_sink(out, name));
+  save_vocab(vocabulary, io::ostream_sink(out, name));
   out.flush();
   if (!out) throw IoError(name, "write error");
 }
 
-Vocabulary read_vocab(ByteSource source, const VocabularyOptions& options) {
-  LineReader reader(std::move(source));
+Vocabulary read_vocab(io::ByteSource source, const VocabularyOptions& options) {
+  io::LineReader reader(std::move(source));
   const std::string& name = reader.name();
   std::vector<std::pair<std::string, std::uint64_t>> entries;
   std::unordered_map<std::string, std::uint64_t> first_line;
@@ -221,7 +222,7 @@ Vocabulary read_vocab(ByteSource source, const VocabularyOptions& options) {
 }
 
 Vocabulary read_vocab(std::istream& in, const std::string& name, const VocabularyOptions& options) {
-  return read_vocab(istream_source(in, name), options);
+  return read_vocab(io::istream_source(in, name), options);
 }
 
 }  // namespace slide::text

@@ -22,7 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "slide/text/byte_source.h"
+#include "slide/io/byte_source.h"
 
 namespace slide::text {
 
@@ -113,7 +113,7 @@ using VocabularyProgress = std::function<void(std::uint64_t bytes, std::uint64_t
 
 // Reads a whole corpus and counts it (word2vec's LearnVocabFromTrainFile, without its pruning).
 // tokens_read, if given, receives the number of tokens ("</s>" included) before min-count.
-Vocabulary learn_vocabulary(ByteSource source, const VocabularyOptions& options,
+Vocabulary learn_vocabulary(io::ByteSource source, const VocabularyOptions& options,
                             std::uint64_t* tokens_read = nullptr,
                             const VocabularyProgress& progress = {});
 // The same from a path ("-": stdin; gzip, zstd, bzip2 and xz are detected and decompressed).
@@ -122,7 +122,7 @@ Vocabulary learn_vocabulary_file(const std::string& path, const VocabularyOption
                                  const VocabularyProgress& progress = {});
 
 // Writes "word count\n" per entry in id order (the sink throws if the output fails).
-void save_vocab(const Vocabulary& vocabulary, const ByteSink& out);
+void save_vocab(const Vocabulary& vocabulary, const io::ByteSink& out);
 // The same into an ostream, flushed; IoError naming `name` if it fails.
 void save_vocab(const Vocabulary& vocabulary, std::ostream& out, const std::string& name);
 // To a path ("-": stdout), through a temporary file renamed into place when complete.
@@ -133,7 +133,7 @@ void save_vocab_file(const Vocabulary& vocabulary, const std::string& path);
 // without one, "</s>" is added with count 0. Empty lines are skipped, "\r\n" is accepted.
 // Malformed lines, words with a space or tab, counts that are not a decimal integer, and a word
 // listed twice raise DataError(name, line, what was expected).
-Vocabulary read_vocab(ByteSource source, const VocabularyOptions& options);
+Vocabulary read_vocab(io::ByteSource source, const VocabularyOptions& options);
 Vocabulary read_vocab(std::istream& in, const std::string& name, const VocabularyOptions& options);
 Vocabulary read_vocab_file(const std::string& path, const VocabularyOptions& options);
 

@@ -9,8 +9,8 @@
 
 #include "slide/core/error.h"
 #include "slide/simd/dispatch.h"
-#include "slide/text/io_adapters.h"
-#include "slide/text/line_reader.h"
+#include "slide/io/input.h"
+#include "slide/io/line_reader.h"
 #include "slide/w2v/vectors_io.h"
 
 namespace slide::w2v {
@@ -56,16 +56,16 @@ std::size_t AnalogyQuestions::question_count() const {
 }
 
 AnalogyQuestions read_analogy_questions(std::istream& in, const std::string& name) {
-  return read_analogy_questions(text::istream_source(in, name));
+  return read_analogy_questions(io::istream_source(in, name));
 }
 
 AnalogyQuestions read_analogy_questions_file(const std::string& path) {
   const auto in = io::open_input(path);
-  return read_analogy_questions(text::input_source(*in));
+  return read_analogy_questions(io::input_source(*in));
 }
 
-AnalogyQuestions read_analogy_questions(text::ByteSource source) {
-  text::LineReader reader(std::move(source));
+AnalogyQuestions read_analogy_questions(io::ByteSource source) {
+  io::LineReader reader(std::move(source));
   const std::string& name = reader.name();
   AnalogyQuestions result;
   std::string line;

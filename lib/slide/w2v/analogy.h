@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "slide/text/byte_source.h"
+#include "slide/io/byte_source.h"
 #include "slide/w2v/word_vectors.h"
 
 namespace slide::w2v {
@@ -52,7 +52,7 @@ struct AnalogyQuestions {
 // Blank lines are skipped, "\r\n" is accepted. A line that is neither ": name" nor four words,
 // and a question before the first section, raise DataError(name, line, ...); so does a file
 // without any question (empty, or only section lines).
-AnalogyQuestions read_analogy_questions(text::ByteSource source);
+AnalogyQuestions read_analogy_questions(io::ByteSource source);
 AnalogyQuestions read_analogy_questions(std::istream& in, const std::string& name);
 AnalogyQuestions read_analogy_questions_file(const std::string& path);  // "-": stdin
 

@@ -5,7 +5,7 @@
 
 #include "slide/core/error.h"
 #include "slide/io/input.h"
-#include "slide/text/io_adapters.h"
+#include "slide/io/input.h"
 #include "slide/text/sentences.h"
 
 namespace slide::w2v {
@@ -13,8 +13,8 @@ namespace slide::w2v {
 CorpusOpener corpus_file_opener(const std::string& path) {
   return [path](std::size_t) {
     std::shared_ptr<io::InputStream> in = io::open_input(path);
-    text::ByteSource source = text::input_source(*in);
-    text::ByteSource owning;
+    io::ByteSource source = io::input_source(*in);
+    io::ByteSource owning;
     owning.name = source.name;
     owning.read = [in, read = std::move(source.read)](char* buf, std::size_t n) {
       return read(buf, n);
@@ -41,7 +41,7 @@ CorpusBlocks::CorpusBlocks(const text::Vocabulary& vocabulary, CorpusOpener open
 }
 
 void CorpusBlocks::open_epoch() {
-  text::ByteSource source = open_(epoch_);
+  io::ByteSource source = open_(epoch_);
   input_name_ = source.name;
   reader_ = std::make_unique<text::ChunkReader>(std::move(source), block_bytes_);
   epoch_chunks_ = 0;

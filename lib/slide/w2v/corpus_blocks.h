@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "slide/text/byte_source.h"
+#include "slide/io/byte_source.h"
 #include "slide/text/chunk_reader.h"
 #include "slide/text/vocabulary.h"
 #include "slide/w2v/options.h"
@@ -22,7 +22,7 @@
 namespace slide::w2v {
 
 // Opens the corpus for one epoch (0-based). Called once per epoch, in order.
-using CorpusOpener = std::function<text::ByteSource(std::size_t epoch)>;
+using CorpusOpener = std::function<io::ByteSource(std::size_t epoch)>;
 
 // Opens a corpus path for each epoch ("-" is stdin; compressed input detected).
 CorpusOpener corpus_file_opener(const std::string& path);

@@ -7,8 +7,8 @@
 #include <numeric>
 
 #include "slide/core/error.h"
-#include "slide/text/io_adapters.h"
-#include "slide/text/line_reader.h"
+#include "slide/io/input.h"
+#include "slide/io/line_reader.h"
 
 namespace slide::w2v {
 namespace {
@@ -46,16 +46,16 @@ std::string lower(std::string s) {
 }  // namespace
 
 std::vector<SimilarityPair> read_similarity_pairs(std::istream& in, const std::string& name) {
-  return read_similarity_pairs(text::istream_source(in, name));
+  return read_similarity_pairs(io::istream_source(in, name));
 }
 
 std::vector<SimilarityPair> read_similarity_pairs_file(const std::string& path) {
   const auto in = io::open_input(path);
-  return read_similarity_pairs(text::input_source(*in));
+  return read_similarity_pairs(io::input_source(*in));
 }
 
-std::vector<SimilarityPair> read_similarity_pairs(text::ByteSource source) {
-  text::LineReader reader(std::move(source));
+std::vector<SimilarityPair> read_similarity_pairs(io::ByteSource source) {
+  io::LineReader reader(std::move(source));
   const std::string& name = reader.name();
   std::vector<SimilarityPair> pairs;
   std::string line;

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "slide/text/byte_source.h"
+#include "slide/io/byte_source.h"
 #include "slide/w2v/word_vectors.h"
 
 namespace slide::w2v {
@@ -29,7 +29,7 @@ struct SimilarityPair {
 };
 
 // A file without any pair (empty, or only comments and a header) raises DataError.
-std::vector<SimilarityPair> read_similarity_pairs(text::ByteSource source);
+std::vector<SimilarityPair> read_similarity_pairs(io::ByteSource source);
 std::vector<SimilarityPair> read_similarity_pairs(std::istream& in, const std::string& name);
 std::vector<SimilarityPair> read_similarity_pairs_file(const std::string& path);  // "-": stdin
 

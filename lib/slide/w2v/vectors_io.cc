@@ -9,8 +9,9 @@
 #include <memory>
 
 #include "slide/core/error.h"
-#include "slide/text/io_adapters.h"
-#include "slide/text/line_reader.h"
+#include "slide/io/input.h"
+#include "slide/io/output.h"
+#include "slide/io/line_reader.h"
 
 namespace slide::w2v {
 
@@ -23,12 +24,12 @@ constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxBinaryWordBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxDimension = std::size_t{1} << 20;
 
-void flush(std::string& buffer, const text::ByteSink& out) {
+void flush(std::string& buffer, const io::ByteSink& out) {
   out.write(buffer.data(), buffer.size());
   buffer.clear();
 }
 
-using Reader = text::LineReader;
+using Reader = io::LineReader;
 
 bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r';
@@ -285,7 +286,7 @@ char* format_g5(char* out, float value) {
 }
 
 void write_vectors(std::span<const std::string> words, const float* values, std::size_t dim,
-                   std::size_t stride, VectorFormat format, const text::ByteSink& out) {
+                   std::size_t stride, VectorFormat format, const io::ByteSink& out) {
   if (format == VectorFormat::automatic) throw UsageError("write_vectors: name a format");
   if (stride < dim) throw UsageError("write_vectors: stride below dimension");
   std::string buffer;
@@ -324,13 +325,13 @@ void write_vectors(std::span<const std::string> words, const float* values, std:
   flush(buffer, out);
 }
 
-void write_vectors(const WordVectors& vectors, VectorFormat format, const text::ByteSink& out) {
+void write_vectors(const WordVectors& vectors, VectorFormat format, const io::ByteSink& out) {
   write_vectors(vectors.words, vectors.values.data(), vectors.dim, vectors.dim, format, out);
 }
 
 void write_vectors(const WordVectors& vectors, VectorFormat format, std::ostream& out,
                    const std::string& name) {
-  write_vectors(vectors, format, text::ostream_sink(out, name));
+  write_vectors(vectors, format, io::ostream_sink(out, name));
   out.flush();
   if (!out) throw IoError(name, "write error");
 }
@@ -342,7 +343,7 @@ void write_vectors_file(const std::string& path, std::span<const std::string> wo
   if (format == VectorFormat::word2vec_binary && out->is_terminal()) {
     throw UsageError("refusing to write binary vectors to a terminal (" + out->name() + ")");
   }
-  write_vectors(words, values, dim, stride, format, text::output_sink(*out));
+  write_vectors(words, values, dim, stride, format, io::output_sink(*out));
   out->commit();
 }
 
@@ -352,10 +353,10 @@ void write_vectors_file(const std::string& path, const WordVectors& vectors, Vec
 
 WordVectors read_vectors_file(const std::string& path, const ReadVectorsOptions& options) {
   const auto in = io::open_input(path);
-  return read_vectors(text::input_source(*in), options);
+  return read_vectors(io::input_source(*in), options);
 }
 
-WordVectors read_vectors(text::ByteSource source, const ReadVectorsOptions& options) {
+WordVectors read_vectors(io::ByteSource source, const ReadVectorsOptions& options) {
   Reader reader(std::move(source));
   std::string header;
   if (!reader.line(header)) throw DataError(reader.name(), 1, "a header 'V D', got an empty file");

@@ -20,7 +20,7 @@
 #include <span>
 #include <string>
 
-#include "slide/text/byte_source.h"
+#include "slide/io/byte_source.h"
 #include "slide/w2v/word_vectors.h"
 
 namespace slide::w2v {
@@ -34,8 +34,8 @@ VectorFormat parse_vector_format(std::string_view name);
 // Writes rows(i) = values + i * stride (stride >= dim, e.g. padded training rows). The sink
 // throws when the output fails. Writes in blocks of about 1 MiB.
 void write_vectors(std::span<const std::string> words, const float* values, std::size_t dim,
-                   std::size_t stride, VectorFormat format, const text::ByteSink& out);
-void write_vectors(const WordVectors& vectors, VectorFormat format, const text::ByteSink& out);
+                   std::size_t stride, VectorFormat format, const io::ByteSink& out);
+void write_vectors(const WordVectors& vectors, VectorFormat format, const io::ByteSink& out);
 // The same into an ostream, flushed; IoError naming `name` if it fails.
 void write_vectors(const WordVectors& vectors, VectorFormat format, std::ostream& out,
                    const std::string& name);
@@ -56,7 +56,7 @@ void write_vectors_file(const std::string& path, const WordVectors& vectors, Vec
 
 // automatic: binary unless the bytes after the first word look like decimal numbers (digits,
 // signs, '.', 'e', nan/inf letters, blanks). Text and .vec are read the same way.
-WordVectors read_vectors(text::ByteSource source, const ReadVectorsOptions& options = {});
+WordVectors read_vectors(io::ByteSource source, const ReadVectorsOptions& options = {});
 // From a path ("-": stdin; compressed files are detected and decompressed).
 WordVectors read_vectors_file(const std::string& path, const ReadVectorsOptions& options = {});
 
