@@ -1,4 +1,5 @@
-// slide-xc test: a model's predictions scored against the labels of a data set.
+// slide-xc test: a model's predictions, or a prediction file's, scored against the labels of a
+// data set.
 
 #include <boost/program_options.hpp>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "slide-xc/predict_options.h"
 #include "slide/core/error.h"
 #include "slide/xc/batch_reader.h"
+#include "slide/xc/data_files.h"
 #include "slide/xc/evaluation.h"
 #include "slide/xc/metrics.h"
 #include "slide/xc/model.h"
@@ -26,6 +28,7 @@ namespace {
 
 struct TestArgs {
   std::string metrics;
+  std::string predictions;
   double propensity_a = 0, propensity_b = 0;
   std::string propensity_preset = "generic";
   bool skip_bad_rows = false;
@@ -44,7 +47,50 @@ void add_test_options(po::options_description& d, ModelArgs& a, TestArgs& t) {
               "propensity parameter A")("propensity-b", po::value(&t.propensity_b)->value_name("B"),
                                         "propensity parameter B")(
       "skip-bad-rows", po::bool_switch(&t.skip_bad_rows),
-      "skip (and count) malformed rows instead of stopping");
+      "skip (and count) malformed rows instead of stopping")(
+      "predictions", po::value(&t.predictions)->value_name("FILE"),
+      "score this prediction file (slide-xc predict's, napkinXC's or pyxclib's; row i for row i "
+      "of the data) instead of a model");
+}
+
+void print_results(const std::vector<xc::MetricSpec>& metrics,
+                   const xc::MetricsAccumulator& accumulator) {
+  std::cout << "Results:\n";
+  for (const xc::MetricSpec& m : metrics) {
+    std::printf("  %s: %.5f\n", m.name().c_str(), accumulator.value(m));
+  }
+  std::fflush(stdout);
+}
+
+// --predictions: another tool's predictions scored with the same metric code as a model's, so
+// that the figures of both compare. The file and the data are read whole (a prediction file is
+// only as large as its top-k).
+int test_prediction_file(const po::variables_map& vm, const ModelArgs& a, const TestArgs& t) {
+  if (!a.model.empty()) throw UsageError("test takes --model (-m) or --predictions, not both");
+  if (a.input.empty()) throw UsageError("test needs --input (-i)");
+  // A skipped row would pair every later prediction with the wrong labels.
+  if (t.skip_bad_rows) throw UsageError("--skip-bad-rows does not go with --predictions");
+  for (const char* model_only : {"inference", "active-policy", "active-size", "lsh-k", "lsh-l",
+                                 "head-labels", "precision"}) {
+    if (vm.count(model_only) && !vm[model_only].defaulted())
+      throw UsageError(std::string("--") + model_only + " is about a model's predictions; " +
+                       "--predictions scores a file");
+  }
+  if (a.format == xc::InputFormat::split && a.input_labels.empty()) {
+    throw UsageError("--format split needs --input-labels");
+  }
+  const std::vector<xc::MetricSpec> metrics =
+      t.metrics.empty() ? xc::default_metric_list(false) : xc::parse_metric_list(t.metrics);
+  for (const xc::MetricSpec& m : metrics) {
+    if (m.propensity_scored())
+      throw UsageError(m.name() + " needs the training label counts that a model stores; " +
+                       "--predictions has none");
+  }
+  const xc::ReadResult data = xc::load_data({a.input, a.input_labels}, a.format, false);
+  const xc::PredictionSet predictions = xc::read_predictions_file(t.predictions);
+  print_results(
+      metrics, xc::evaluate_predictions(data.data, predictions, t.predictions, xc::max_k(metrics)));
+  return cli::kExitOk;
 }
 
 // The propensity model when a metric needs one (nullptr otherwise).
@@ -74,12 +120,14 @@ int run_test(const std::vector<std::string>& args) {
   add_model_options(d, a);
   add_test_options(d, a, t);
   po::options_description all(
-      "Usage: slide-xc test -m MODEL -i DATA [--metrics LIST] [options]\n\n"
-      "Score a model's predictions against the labels of a data set");
+      "Usage: slide-xc test -m MODEL -i DATA [--metrics LIST] [options]\n"
+      "       slide-xc test --predictions FILE -i DATA [--metrics LIST]\n\n"
+      "Score a model's predictions, or a prediction file, against the labels of a data set");
   all.add(d).add(cli::common_options_description(common));
   po::variables_map vm;
   const auto environment = cli::parse_command_line("slide-xc", args, all, common, vm);
   if (!environment) return cli::kExitOk;
+  if (vm.count("predictions")) return test_prediction_file(vm, a, t);
   finish_model_args(vm, "test", a);
   xc::PropensityParams params = xc::propensity_preset(t.propensity_preset);
   if (vm.count("propensity-a")) params.a = t.propensity_a;
@@ -112,11 +160,7 @@ int run_test(const std::vector<std::string>& args) {
     std::cerr << "slide-xc: skipped " << reader.skipped_rows() << " bad row(s) of " << a.input
               << "\n";
   }
-  std::cout << "Results:\n";
-  for (const xc::MetricSpec& m : metrics) {
-    std::printf("  %s: %.5f\n", m.name().c_str(), accumulator.value(m));
-  }
-  std::fflush(stdout);
+  print_results(metrics, accumulator);
   return cli::kExitOk;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # slide-xc reads the split (X_Xf + X_Y) and LIBSVM variants: the same rows in the split format
 # give the same model and predictions as in the XC format; LIBSVM (1-based features) trains and
-# predicts one line per row.
+# predicts one line per row. test --predictions scores a prediction file as test -m scores a model.
 source "$(dirname "$0")/common.bash"
 
 data=$SLIDE_SOURCE_DIR/corpora/bibtex
@@ -36,6 +36,24 @@ expect_exit 64 "$SLIDE_XC" predict --format libsvm -m "$work/libsvm.model" -i "$
 gzip -c "$work/xc.txt" >"$work/xc.txt.gz"
 expect_exit 0 "$SLIDE_XC" predict -m "$work/xc.model" -i "$work/xc.txt.gz" -o "$work/gz.pred"
 cmp -s "$work/xc.pred" "$work/gz.pred" || fail "gzip input gave other predictions"
+
+# test --predictions: a prediction file scored by the same metric code as the model itself, in
+# slide-xc's format and in napkinXC's (no header, a trailing space); the misuses refused.
+expect_exit 0 "$SLIDE_XC" test -m "$work/xc.model" -i "$work/xc.txt" --metrics p@1,p@3,p@5,ndcg@5
+by_model=$(cat "$work/out")
+expect_exit 0 "$SLIDE_XC" test --predictions "$work/xc.pred" -i "$work/xc.txt" --metrics p@1,p@3,p@5,ndcg@5
+[ "$by_model" = "$(cat "$work/out")" ] || fail "test --predictions: $(cat "$work/out") vs $by_model"
+sed 's/$/ /' "$work/xc.pred" >"$work/napkin.pred"
+expect_exit 0 "$SLIDE_XC" test --predictions "$work/napkin.pred" -i "$work/xc.txt.gz" --metrics p@1,p@3,p@5,ndcg@5
+[ "$by_model" = "$(cat "$work/out")" ] || fail "napkinXC-style predictions: $(cat "$work/out") vs $by_model"
+expect_exit 64 "$SLIDE_XC" test --predictions "$work/xc.pred" -m "$work/xc.model" -i "$work/xc.txt"
+expect_exit 64 "$SLIDE_XC" test --predictions "$work/xc.pred" -i "$work/xc.txt" --metrics psp@5
+expect_exit 64 "$SLIDE_XC" test --predictions "$work/xc.pred" -i "$work/xc.txt" --inference lsh
+expect_exit 64 "$SLIDE_XC" test --predictions "$work/xc.pred"
+head -5 "$work/xc.pred" >"$work/short.pred"
+expect_exit 65 "$SLIDE_XC" test --predictions "$work/short.pred" -i "$work/xc.txt" &&
+  { grep -q 'short.pred' "$work/err" || fail "row-count mismatch does not name the file: $(cat "$work/err")"; }
+expect_exit 66 "$SLIDE_XC" test --predictions "$work/absent.pred" -i "$work/xc.txt"
 
 # --output-mode auto: exact below 20000 labels, lsh from 20000 on (stored in the model's CONFIG).
 for labels in 19999 20000; do
