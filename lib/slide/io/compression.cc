@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "slide/core/name_table.h"
+
 namespace slide::io {
 namespace {
 
@@ -66,19 +68,13 @@ bool could_start_magic(std::span<const unsigned char> head) {
 }
 
 const char* compression_name(Compression compression) {
-  switch (compression) {
-    case Compression::kNone:
-      return "plain";
-    case Compression::kGzip:
-      return "gzip";
-    case Compression::kZstd:
-      return "zstd";
-    case Compression::kBzip2:
-      return "bzip2";
-    case Compression::kXz:
-      return "xz";
-  }
-  return "unknown";
+  constexpr NameTable<Compression, 5> kNames{"compression",
+                                             {{{Compression::kNone, "plain"},
+                                               {Compression::kGzip, "gzip"},
+                                               {Compression::kZstd, "zstd"},
+                                               {Compression::kBzip2, "bzip2"},
+                                               {Compression::kXz, "xz"}}}};
+  return kNames.name(compression);
 }
 
 }  // namespace slide::io

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "slide/core/error.h"
+#include "slide/core/name_table.h"
 #include "slide/core/random.h"
 #include "slide/simd/dispatch.h"
 
@@ -114,32 +115,22 @@ void sample_front(std::vector<std::uint32_t>& v, std::size_t count, Rng& rng) {
     std::swap(v[i], v[i + rng.uniform64(v.size() - i)]);
 }
 
+constexpr NameTable<ActivePolicy, 6> kPolicies{"active-set policy",
+                                               {{{ActivePolicy::union_fill, "union"},
+                                                 {ActivePolicy::budget, "budget"},
+                                                 {ActivePolicy::threshold, "threshold"},
+                                                 {ActivePolicy::top_hits, "top-hits"},
+                                                 {ActivePolicy::uniform, "uniform"},
+                                                 {ActivePolicy::exact, "exact"}}}};
+
 }  // namespace
 
 const char* active_policy_name(ActivePolicy policy) {
-  switch (policy) {
-    case ActivePolicy::union_fill:
-      return "union";
-    case ActivePolicy::budget:
-      return "budget";
-    case ActivePolicy::threshold:
-      return "threshold";
-    case ActivePolicy::top_hits:
-      return "top-hits";
-    case ActivePolicy::uniform:
-      return "uniform";
-    case ActivePolicy::exact:
-      return "exact";
-  }
-  return "?";
+  return kPolicies.name(policy);
 }
 
 ActivePolicy parse_active_policy(std::string_view name) {
-  for (auto p : {ActivePolicy::union_fill, ActivePolicy::budget, ActivePolicy::threshold,
-                 ActivePolicy::top_hits, ActivePolicy::uniform, ActivePolicy::exact})
-    if (name == active_policy_name(p)) return p;
-  throw UsageError("unknown active-set policy '" + std::string(name) +
-                   "' (expected union, budget, threshold, top-hits, uniform or exact)");
+  return kPolicies.parse(name);
 }
 
 ActiveSetSelector::ActiveSetSelector(const ActiveSetConfig& config, std::size_t n_items)

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "slide/core/error.h"
+#include "slide/core/name_table.h"
 
 namespace slide::lsh {
 
@@ -42,36 +43,32 @@ void LshConfig::validate(std::size_t dim) const {
                      std::to_string(dim));
 }
 
+namespace {
+
+constexpr NameTable<HashFamily, 4> kFamilies{"hash family",
+                                             {{{HashFamily::simhash, "simhash"},
+                                               {HashFamily::wta, "wta"},
+                                               {HashFamily::dwta, "dwta"},
+                                               {HashFamily::minhash, "minhash"}}}};
+constexpr NameTable<Replacement, 2> kReplacements{
+    "bucket replacement", {{{Replacement::fifo, "fifo"}, {Replacement::reservoir, "reservoir"}}}};
+
+}  // namespace
+
 const char* family_name(HashFamily family) {
-  switch (family) {
-    case HashFamily::simhash:
-      return "simhash";
-    case HashFamily::wta:
-      return "wta";
-    case HashFamily::dwta:
-      return "dwta";
-    case HashFamily::minhash:
-      return "minhash";
-  }
-  return "?";
+  return kFamilies.name(family);
 }
 
 HashFamily parse_family(std::string_view name) {
-  for (auto f : {HashFamily::simhash, HashFamily::wta, HashFamily::dwta, HashFamily::minhash})
-    if (name == family_name(f)) return f;
-  throw UsageError("unknown hash family '" + std::string(name) +
-                   "' (expected simhash, wta, dwta or minhash)");
+  return kFamilies.parse(name);
 }
 
 const char* replacement_name(Replacement replacement) {
-  return replacement == Replacement::fifo ? "fifo" : "reservoir";
+  return kReplacements.name(replacement);
 }
 
 Replacement parse_replacement(std::string_view name) {
-  if (name == "fifo") return Replacement::fifo;
-  if (name == "reservoir") return Replacement::reservoir;
-  throw UsageError("unknown bucket replacement '" + std::string(name) +
-                   "' (expected fifo or reservoir)");
+  return kReplacements.parse(name);
 }
 
 }  // namespace slide::lsh

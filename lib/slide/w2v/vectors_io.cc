@@ -9,9 +9,10 @@
 #include <memory>
 
 #include "slide/core/error.h"
+#include "slide/core/name_table.h"
 #include "slide/io/input.h"
-#include "slide/io/output.h"
 #include "slide/io/line_reader.h"
+#include "slide/io/output.h"
 
 namespace slide::w2v {
 
@@ -251,29 +252,20 @@ void read_binary(Reader& reader, WordVectors& v, std::size_t count, std::size_t 
   }
 }
 
+constexpr NameTable<VectorFormat, 4> kVectorFormats{"vector format",
+                                                    {{{VectorFormat::word2vec_text, "w2v-text"},
+                                                      {VectorFormat::word2vec_binary, "w2v-bin"},
+                                                      {VectorFormat::fasttext_vec, "vec"},
+                                                      {VectorFormat::automatic, "auto"}}}};
+
 }  // namespace
 
 const char* vector_format_name(VectorFormat format) {
-  switch (format) {
-    case VectorFormat::word2vec_text:
-      return "w2v-text";
-    case VectorFormat::word2vec_binary:
-      return "w2v-bin";
-    case VectorFormat::fasttext_vec:
-      return "vec";
-    case VectorFormat::automatic:
-      return "auto";
-  }
-  return "?";
+  return kVectorFormats.name(format);
 }
 
 VectorFormat parse_vector_format(std::string_view name) {
-  for (auto f : {VectorFormat::word2vec_text, VectorFormat::word2vec_binary,
-                 VectorFormat::fasttext_vec, VectorFormat::automatic}) {
-    if (name == vector_format_name(f)) return f;
-  }
-  throw UsageError("unknown vector format '" + std::string(name) +
-                   "' (expected w2v-text, w2v-bin, vec or auto)");
+  return kVectorFormats.parse(name);
 }
 
 char* format_fixed6(char* out, float value) {

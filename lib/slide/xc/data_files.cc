@@ -5,9 +5,9 @@
 #include <system_error>
 
 #include "slide/core/error.h"
+#include "slide/core/name_table.h"
 #include "slide/io/input.h"
 #include "slide/io/line_reader.h"
-#include "slide/xc/name_table.h"
 
 namespace slide::xc {
 

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "slide/core/error.h"
+#include "slide/core/name_table.h"
 #include "slide/nn/network_io.h"
-#include "slide/xc/name_table.h"
 
 namespace slide::xc {
 

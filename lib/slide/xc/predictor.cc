@@ -5,7 +5,7 @@
 #include <numeric>
 
 #include "slide/core/error.h"
-#include "slide/xc/name_table.h"
+#include "slide/core/name_table.h"
 
 namespace slide::xc {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "slide/core/error.h"
-#include "slide/xc/name_table.h"
+#include "slide/core/name_table.h"
 
 namespace slide::xc {
 

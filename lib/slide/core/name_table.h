@@ -11,7 +11,7 @@
 
 #include "slide/core/error.h"
 
-namespace slide::xc {
+namespace slide {
 
 template <class Enum, std::size_t N>
 struct NameTable {
@@ -38,4 +38,4 @@ struct NameTable {
   }
 };
 
-}  // namespace slide::xc
+}  // namespace slide
