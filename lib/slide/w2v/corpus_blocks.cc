@@ -5,22 +5,12 @@
 
 #include "slide/core/error.h"
 #include "slide/io/input.h"
-#include "slide/io/input.h"
 #include "slide/text/sentences.h"
 
 namespace slide::w2v {
 
 CorpusOpener corpus_file_opener(const std::string& path) {
-  return [path](std::size_t) {
-    std::shared_ptr<io::InputStream> in = io::open_input(path);
-    io::ByteSource source = io::input_source(*in);
-    io::ByteSource owning;
-    owning.name = source.name;
-    owning.read = [in, read = std::move(source.read)](char* buf, std::size_t n) {
-      return read(buf, n);
-    };
-    return owning;
-  };
+  return [path](std::size_t) { return io::open_source(path); };
 }
 
 CorpusBlocks::CorpusBlocks(const text::Vocabulary& vocabulary, CorpusOpener open,
