@@ -81,5 +81,33 @@ TEST(W2vCorpusBlocks, ResumesWhereItStopped) {
   EXPECT_THROW(while (!empty.done()) empty.next(), DataError);
 }
 
+// A run stopped again before it read a block (a signal during start-up) records the position it
+// resumed from, not the start of the epoch: otherwise the next resume trains those chunks twice.
+TEST(W2vCorpusBlocks, StoppedBeforeItsFirstBlockRecordsThePositionResumedFrom) {
+  const std::string text = lines(3000);
+  const text::Vocabulary vocab = vocabulary_of(text);
+  TrainerOptions o;
+  o.epochs = 2;
+  o.block_bytes = 4096;
+  CorpusBlocks first(vocab, memory_corpus(text), o, nullptr);
+  for (int i = 0; i < 5; ++i) ASSERT_NE(first.next(), nullptr);
+  TrainPosition position;
+  first.record(position);
+  CorpusBlocks idle(vocab, memory_corpus(text), o, &position);
+  TrainPosition again;
+  idle.record(again);
+  EXPECT_EQ(again.epoch, position.epoch);
+  EXPECT_EQ(again.chunks, position.chunks);
+  EXPECT_EQ(again.bytes, position.bytes);
+  EXPECT_EQ(again.epoch_words, position.epoch_words);
+  EXPECT_EQ(again.words_read, position.words_read);
+  EXPECT_EQ(again.block_index, position.block_index);
+  CorpusBlocks resumed(vocab, memory_corpus(text), o, &again);
+  const std::shared_ptr<Block> a = first.next(), b = resumed.next();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->index, b->index);
+  EXPECT_EQ(a->ids, b->ids);
+}
+
 }  // namespace
 }  // namespace slide::w2v

@@ -83,9 +83,17 @@ std::shared_ptr<Block> CorpusBlocks::next() {
 
 void CorpusBlocks::record(TrainPosition& p) const {
   p.epoch = epoch_;
-  p.chunks = reader_ ? epoch_chunks_ : 0;
-  p.bytes = reader_ ? epoch_bytes_ : 0;
-  p.epoch_words = reader_ ? epoch_words_ : 0;
+  if (reader_) {
+    p.chunks = epoch_chunks_;
+    p.bytes = epoch_bytes_;
+    p.epoch_words = epoch_words_;
+  } else {
+    // The epoch is not open: at its start, or (a run stopped before it read a block) still at
+    // the position it resumed from, which must not be lost.
+    p.chunks = skip_chunks_;
+    p.bytes = skip_bytes_;
+    p.epoch_words = skip_chunks_ > 0 ? epoch_words_ : 0;
+  }
   p.words_read = words_read_;
   p.block_index = block_index_;
 }
