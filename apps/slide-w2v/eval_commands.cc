@@ -1,4 +1,5 @@
-// slide-w2v analogy | similarity | nearest: evaluation of a vector file in any of the three formats.
+// slide-w2v analogy | similarity | nearest: evaluation of a vector file in any of the three
+// formats.
 
 #include <boost/program_options.hpp>
 #include <cmath>
@@ -26,12 +27,11 @@ namespace {
 // --vectors here, as in the synopsis.
 po::options_description eval_common(CommonOptions& common) {
   po::options_description d("Common options");
-  d.add_options()
-      ("help,h", "print this help and exit")
-      ("threads,t", po::value(&common.threads)->default_value(0)->value_name("N"),
-       "worker threads; 0 means every hardware thread")
-      ("kernels", po::value(&common.kernels)->value_name("SET"),
-       "force a kernel set: scalar, avx2, avx512, avx512-bf16, amx (also SLIDE_KERNELS)");
+  d.add_options()("help,h", "print this help and exit")(
+      "threads,t", po::value(&common.threads)->default_value(0)->value_name("N"),
+      "worker threads; 0 means every hardware thread")(
+      "kernels", po::value(&common.kernels)->value_name("SET"),
+      "force a kernel set: scalar, avx2, avx512, avx512-bf16, amx (also SLIDE_KERNELS)");
   return d;
 }
 
@@ -65,16 +65,15 @@ int analogy_command(std::vector<std::string> args) {
   std::size_t restrict_vocab = 30000;
   bool mul = false;
   po::options_description d("Options");
-  d.add_options()
-      ("vectors,v", po::value(&vectors)->required()->value_name("VECTORS"),
-       "the vectors (word2vec text or binary, or fastText .vec; compressed or -)")
-      ("questions,q", po::value(&questions)->required()->value_name("FILE"),
-       "questions in questions-words.txt format")
-      ("restrict", po::value(&restrict_vocab)->default_value(30000)->value_name("N"),
-       "use only the first N vectors, as compute-accuracy does (0: all)")
-      ("3cosmul", po::bool_switch(&mul), "score with 3CosMul instead of 3CosAdd")
-      ("vector-format", po::value(&format)->value_name("FORMAT"),
-       "w2v-text, w2v-bin or vec (default: detected)");
+  d.add_options()("vectors,v", po::value(&vectors)->required()->value_name("VECTORS"),
+                  "the vectors (word2vec text or binary, or fastText .vec; compressed or -)")(
+      "questions,q", po::value(&questions)->required()->value_name("FILE"),
+      "questions in questions-words.txt format")(
+      "restrict", po::value(&restrict_vocab)->default_value(30000)->value_name("N"),
+      "use only the first N vectors, as compute-accuracy does (0: all)")(
+      "3cosmul", po::bool_switch(&mul), "score with 3CosMul instead of 3CosAdd")(
+      "vector-format", po::value(&format)->value_name("FORMAT"),
+      "w2v-text, w2v-bin or vec (default: detected)");
   po::options_description all(
       "Usage: slide-w2v analogy -v VECTORS -q QUESTIONS [options]\n\n"
       "Word analogy accuracy, computed and printed as word2vec's compute-accuracy does");
@@ -104,15 +103,14 @@ int similarity_command(std::vector<std::string> args) {
   std::string vectors, pairs_path, format;
   std::size_t restrict_vocab = 0;
   po::options_description d("Options");
-  d.add_options()
-      ("vectors,v", po::value(&vectors)->required()->value_name("VECTORS"),
-       "the vectors (word2vec text or binary, or fastText .vec; compressed or -)")
-      ("pairs,p", po::value(&pairs_path)->required()->value_name("FILE"),
-       "word pairs with human scores, 'word1 word2 score' per line (WordSim-353)")
-      ("restrict", po::value(&restrict_vocab)->default_value(0)->value_name("N"),
-       "use only the first N vectors (0: all)")
-      ("vector-format", po::value(&format)->value_name("FORMAT"),
-       "w2v-text, w2v-bin or vec (default: detected)");
+  d.add_options()("vectors,v", po::value(&vectors)->required()->value_name("VECTORS"),
+                  "the vectors (word2vec text or binary, or fastText .vec; compressed or -)")(
+      "pairs,p", po::value(&pairs_path)->required()->value_name("FILE"),
+      "word pairs with human scores, 'word1 word2 score' per line (WordSim-353)")(
+      "restrict", po::value(&restrict_vocab)->default_value(0)->value_name("N"),
+      "use only the first N vectors (0: all)")("vector-format",
+                                               po::value(&format)->value_name("FORMAT"),
+                                               "w2v-text, w2v-bin or vec (default: detected)");
   po::options_description all(
       "Usage: slide-w2v similarity -v VECTORS -p PAIRS [options]\n\n"
       "Spearman correlation between cosine similarities and human scores");
@@ -139,12 +137,11 @@ int nearest_command(std::vector<std::string> args) {
   std::size_t k = 40;
   std::vector<std::string> words;
   po::options_description d("Options");
-  d.add_options()
-      ("vectors,v", po::value(&vectors)->required()->value_name("VECTORS"),
-       "the vectors (word2vec text or binary, or fastText .vec; compressed or -)")
-      ("count,k", po::value(&k)->default_value(40)->value_name("N"), "neighbours to print")
-      ("vector-format", po::value(&format)->value_name("FORMAT"),
-       "w2v-text, w2v-bin or vec (default: detected)");
+  d.add_options()("vectors,v", po::value(&vectors)->required()->value_name("VECTORS"),
+                  "the vectors (word2vec text or binary, or fastText .vec; compressed or -)")(
+      "count,k", po::value(&k)->default_value(40)->value_name("N"), "neighbours to print")(
+      "vector-format", po::value(&format)->value_name("FORMAT"),
+      "w2v-text, w2v-bin or vec (default: detected)");
   po::options_description hidden;
   hidden.add_options()("word", po::value(&words), "query words");
   po::positional_options_description positional;

@@ -14,6 +14,7 @@
 #include "slide/core/random.h"
 #include "slide/model/model_file.h"
 #include "slide/text/vocabulary.h"
+#include "slide/w2v/memory_estimate.h"
 #include "slide/w2v/trainer.h"
 #include "w2v/memory_corpus.h"
 

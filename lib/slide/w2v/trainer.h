@@ -79,12 +79,6 @@ TrainedVectors train_word_vectors(const text::Vocabulary& vocabulary, const Corp
                                   const TrainProgressCallback& progress = {},
                                   TrainStats* stats = nullptr);
 
-// Bytes a run will allocate, roughly (within ~10 %): the input and output matrices, the tables of
-// the loss (Huffman codes, unigram sampler, LSH buckets), per-thread scratch and the blocks in
-// flight. For refusing up front a run that cannot fit instead of failing half-way.
-double estimate_training_memory(std::size_t vocabulary_size, const TrainerOptions& options,
-                                std::size_t threads);
-
 // The same with a stop request and resumption (TrainControl). Without a stop, finishes.
 TrainOutcome train_word_vectors_resumable(const text::Vocabulary& vocabulary,
                                           const CorpusOpener& open, const TrainerOptions& options,
