@@ -18,6 +18,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "slide/simd/exp_constants.h"
+
 namespace slide::simd {
 namespace {  // NOLINT(google-build-namespaces): internal linkage per ISA TU is the point.
 
@@ -63,24 +65,20 @@ inline __m512 reduce16(const __m512 v[16]) {
   return _mm512_permutexvar_ps(order, z);
 }
 
-// The exp of kernels_scalar.cc, 16 lanes at a time (see the comment there).
+// The exp of exp_constants.h, 16 lanes at a time.
 inline __m512 exp16(__m512 x) {
-  const __m512 hi = _mm512_set1_ps(88.7f), lo = _mm512_set1_ps(-87.3f);
+  const __m512 hi = _mm512_set1_ps(kExpHi), lo = _mm512_set1_ps(kExpLo);
   const __mmask16 is_nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
   const __mmask16 above = _mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ);
   const __mmask16 below = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
   const __m512 xc = _mm512_min_ps(_mm512_max_ps(x, lo), hi);
   const __m512 fn = _mm512_roundscale_ps(
-      _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(0.5f)),
+      _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(kLog2e)), _mm512_set1_ps(0.5f)),
       _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(0.693359375f), xc);
-  r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(kLn2Hi), xc);
+  r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(kLn2Lo), r);
+  __m512 p = _mm512_set1_ps(kExpPoly[0]);
+  for (int t = 1; t < kExpPolyTerms; ++t) p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kExpPoly[t]));
   __m512 e = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r);
   e = _mm512_add_ps(e, _mm512_set1_ps(1.0f));
   const __m512i pow2 = _mm512_slli_epi32(_mm512_cvtps_epi32(fn), 23);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "slide/simd/exp_constants.h"
 #include "slide/simd/kernel_tables.h"
 
 namespace slide::simd {
@@ -236,23 +237,19 @@ void bf16_to_f32(const bf16* in, float* out, std::size_t n) {
   for (; i < n; ++i) out[i] = bf16_scalar(in[i]);
 }
 
-// The exp of kernels_scalar.cc, 8 lanes at a time (see the comment there).
+// The exp of exp_constants.h, 8 lanes at a time.
 inline __m256 exp8(__m256 x) {
-  const __m256 hi = _mm256_set1_ps(88.7f), lo = _mm256_set1_ps(-87.3f);
+  const __m256 hi = _mm256_set1_ps(kExpHi), lo = _mm256_set1_ps(kExpLo);
   const __m256 is_nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
   const __m256 above = _mm256_cmp_ps(x, hi, _CMP_GT_OQ);
   const __m256 below = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
   const __m256 xc = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
   const __m256 fn = _mm256_floor_ps(
-      _mm256_add_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)), _mm256_set1_ps(0.5f)));
-  __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(0.693359375f), xc);
-  r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+      _mm256_add_ps(_mm256_mul_ps(xc, _mm256_set1_ps(kLog2e)), _mm256_set1_ps(0.5f)));
+  __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(kLn2Hi), xc);
+  r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(kLn2Lo), r);
+  __m256 p = _mm256_set1_ps(kExpPoly[0]);
+  for (int t = 1; t < kExpPolyTerms; ++t) p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kExpPoly[t]));
   __m256 e = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, r);
   e = _mm256_add_ps(e, _mm256_set1_ps(1.0f));
   const __m256i pow2 = _mm256_slli_epi32(_mm256_cvtps_epi32(fn), 23);
@@ -410,10 +407,10 @@ void axpy_bf16(float alpha, const bf16* x, float* y, std::size_t n) {
   for (; i < n; ++i) y[i] += alpha * bf16_scalar(x[i]);
 }
 
-constexpr Kernels kAvx2{
-    "avx2",      dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
-    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16,
-    axpy_bf16};
+constexpr Kernels kAvx2{"avx2",       dot,      axpy,          scale,       sparse_dot,
+                        sparse_axpy,  dot_rows, dot_rows_bf16, f32_to_bf16, bf16_to_f32,
+                        dot_bf16,     softmax,  exp_kernel,    adam_step,   gemm_nt,
+                        gemm_nt_bf16, axpy_bf16};
 
 }  // namespace
 
