@@ -1,23 +1,9 @@
 #include "slide/nn/topk_scan.h"
 
+#include "slide/nn/topk_scan_offer.h"
 #include "slide/simd/dispatch.h"
 
 namespace slide::nn::detail {
-namespace {
-
-inline void offer(float* scores, std::uint32_t* ids, std::size_t k, float score, std::uint32_t id) {
-  if (!(score > scores[k - 1])) return;
-  std::size_t pos = k - 1;
-  while (pos > 0 && score > scores[pos - 1]) {
-    scores[pos] = scores[pos - 1];
-    ids[pos] = ids[pos - 1];
-    --pos;
-  }
-  scores[pos] = score;
-  ids[pos] = id;
-}
-
-}  // namespace
 
 void topk_scan_portable(const float* c, const float* bias, std::size_t n, std::uint32_t first_id,
                         float* scores, std::uint32_t* ids, std::size_t k) {
@@ -42,7 +28,7 @@ void topk_scan_portable(const float* c, const float* bias, std::size_t n, std::u
 
 TopkScanFn topk_scan() {
   return simd::active_kernel_set() >= simd::KernelSet::avx512 ? topk_scan_avx512
-                                                               : topk_scan_portable;
+                                                              : topk_scan_portable;
 }
 
 }  // namespace slide::nn::detail

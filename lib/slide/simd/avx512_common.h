@@ -1,10 +1,9 @@
 #pragma once
 
 // Helpers shared by the AVX-512 translation units (kernels_avx512.cc, kernels_avx512_bf16.cc,
-// kernels_amx.cc), which alone may include this header: it needs their -mavx512* flags. Everything
-// is in an anonymous namespace, so each of those TUs gets its own internal-linkage copy and the
-// linker can never hand one of them to code compiled for a smaller instruction set (ANCHORS.md §7).
-// For the same reason these TUs instantiate no std templates (no std::min, std::vector, ...).
+// kernels_amx.cc), which alone may include this header: it needs their -mavx512* flags. As in
+// isa_common.h, which explains why, everything is in an anonymous namespace and no std template is
+// instantiated, so that the linker can never hand code built with these flags to a smaller set.
 
 // GCC 12's avx512*intrin.h initialise their "undefined" vectors from themselves, which
 // -Wuninitialized reports at every inlined use (GCC PR 105593, fixed in GCC 13). Silenced for the
@@ -18,14 +17,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "slide/simd/exp_constants.h"
+#include "slide/simd/isa_common.h"
+
 namespace slide::simd {
 namespace {  // NOLINT(google-build-namespaces): internal linkage per ISA TU is the point.
-
-// Not std::min: a std template instantiated here would be an external (COMDAT) symbol compiled
-// with AVX-512 flags that the linker may pick for the whole program.
-inline std::size_t min_size(std::size_t a, std::size_t b) {
-  return a < b ? a : b;
-}
 
 inline __mmask16 tail_mask16(std::size_t r) {
   return static_cast<__mmask16>((1u << r) - 1u);  // r < 16
@@ -63,24 +59,20 @@ inline __m512 reduce16(const __m512 v[16]) {
   return _mm512_permutexvar_ps(order, z);
 }
 
-// The exp of kernels_scalar.cc, 16 lanes at a time (see the comment there).
+// The exp of exp_constants.h, 16 lanes at a time.
 inline __m512 exp16(__m512 x) {
-  const __m512 hi = _mm512_set1_ps(88.7f), lo = _mm512_set1_ps(-87.3f);
+  const __m512 hi = _mm512_set1_ps(kExpHi), lo = _mm512_set1_ps(kExpLo);
   const __mmask16 is_nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
   const __mmask16 above = _mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ);
   const __mmask16 below = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
   const __m512 xc = _mm512_min_ps(_mm512_max_ps(x, lo), hi);
   const __m512 fn = _mm512_roundscale_ps(
-      _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(0.5f)),
+      _mm512_add_ps(_mm512_mul_ps(xc, _mm512_set1_ps(kLog2e)), _mm512_set1_ps(0.5f)),
       _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(0.693359375f), xc);
-  r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(kLn2Hi), xc);
+  r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(kLn2Lo), r);
+  __m512 p = _mm512_set1_ps(kExpPoly[0]);
+  for (int t = 1; t < kExpPolyTerms; ++t) p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kExpPoly[t]));
   __m512 e = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r);
   e = _mm512_add_ps(e, _mm512_set1_ps(1.0f));
   const __m512i pow2 = _mm512_slli_epi32(_mm512_cvtps_epi32(fn), 23);
@@ -106,11 +98,84 @@ inline __m512 bf16_widen16(__m256i h) {
   return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
 }
 
-inline void prefetch_row(const void* row, std::size_t bytes) {
-  const char* p = static_cast<const char*>(row);
-  for (std::size_t off = 0; off < bytes; off += 64) _mm_prefetch(p + off, _MM_HINT_T0);
-  if (bytes) _mm_prefetch(p + bytes - 1, _MM_HINT_T0);
+// The element policies of the AVX-512 sets (see isa_common.h) add Vec, the register a chunk is
+// loaded into (for bf16 pairs not a float register), tail(r), the load mask of a last chunk of
+// r < kWidth elements, and load(m, p), a masked load (masked-off elements zero). Full chunks use
+// plain loads, the last one a masked load: no element past the end is read.
+
+// A dense dot: U accumulators, then the last partial chunk into s[TailAcc] (which accumulator takes
+// it is part of the summation order, kept as each kernel was first written).
+template <typename E, int U, int TailAcc>
+[[gnu::always_inline]] inline float dot_masked_tail(const typename E::T* a, const typename E::T* b,
+                                                    std::size_t n) {
+  __m512 s[U];
+  const std::size_t i = dot_chunks<E, U>(a, b, n, s);
+  if (i < n) {
+    const auto m = E::tail(n - i);
+    s[TailAcc] = E::fma(s[TailAcc], E::load(m, a + i), E::load(m, b + i));
+  }
+  return _mm512_reduce_add_ps(sum_pairwise<U>(s));
 }
+
+// One chunk of fma_rows, at element p; given a mask, the masked last one.
+template <typename E, int Rows, int Cols, typename... Mask>
+[[gnu::always_inline]] inline void fma_chunk(const typename E::T* const* ar,
+                                             const typename E::T* const* br, std::size_t p,
+                                             __m512* acc, Mask... mask) {
+  typename E::Vec bv[Cols];
+  for (int c = 0; c < Cols; ++c) bv[c] = E::load(mask..., br[c] + p);
+  for (int r = 0; r < Rows; ++r) {
+    const typename E::Vec av = E::load(mask..., ar[r] + p);
+    for (int c = 0; c < Cols; ++c) acc[r * Cols + c] = E::fma(acc[r * Cols + c], av, bv[c]);
+  }
+}
+
+// acc[r * Cols + c] = (row r of a) . (row c of b) over k elements, as Rows * Cols float lanes
+// sums, reduced by the caller.
+template <typename E, int Rows, int Cols>
+[[gnu::always_inline]] inline void fma_rows(const typename E::T* const* ar,
+                                            const typename E::T* const* br, std::size_t k,
+                                            __m512* acc) {
+  for (int t = 0; t < Rows * Cols; ++t) acc[t] = _mm512_setzero_ps();
+  std::size_t p = 0;
+  for (; p + E::kWidth <= k; p += E::kWidth) fma_chunk<E, Rows, Cols>(ar, br, p, acc);
+  if (p < k) fma_chunk<E, Rows, Cols>(ar, br, p, acc, E::tail(k - p));
+}
+
+// dot_rows block (see dot_rows_blocked): x against Rows rows, a 1 x Rows block of gemm_nt.
+template <typename E, int Rows>
+struct DotRowsBlock {
+  static constexpr std::size_t kRows = Rows;
+  using T = typename E::T;
+  [[gnu::always_inline]] static void rows(const T* x, const T* const* r, std::size_t n,
+                                          float* out) {
+    __m512 acc[Rows];
+    fma_rows<E, 1, Rows>(&x, r, n, acc);
+    for (int q = 0; q < Rows; ++q) out[q] = _mm512_reduce_add_ps(acc[q]);
+  }
+  static float one_row(const T* x, const T* row, std::size_t n) { return E::one_row(x, row, n); }
+};
+
+// gemm_nt block (see gemm_nt_blocked): MR rows of A by 4 rows of B, 4*MR accumulators over chunks
+// of k (each chunk: MR + 4 loads for 4*MR FMAs), reduced at the end. Loop order: a 4-row panel of B
+// (2 KiB for k = 128 floats) stays in L1 while every block of A (from L2) passes over it, so B, the
+// big operand, streams from memory once.
+template <typename E>
+struct GemmBlock {
+  static constexpr std::size_t kCols = 4;
+  using T = typename E::T;
+  template <int MR>
+  [[gnu::always_inline]] static void run(const T* const* ar, const T* const* br, std::size_t k,
+                                         float* res) {
+    __m512 acc[MR * 4];
+    fma_rows<E, MR, 4>(ar, br, k, acc);
+    if constexpr (MR == 4) {
+      _mm512_storeu_ps(res, reduce16(acc));
+    } else {
+      for (int t = 0; t < MR * 4; ++t) res[t] = _mm512_reduce_add_ps(acc[t]);
+    }
+  }
+};
 
 }  // namespace
 }  // namespace slide::simd

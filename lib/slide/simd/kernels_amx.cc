@@ -9,15 +9,7 @@
 //
 // NOTE: no machine available to the authors has AMX; this code is compiled and reviewed but its
 // tests skip here (see tests/simd/kernels_test.cc).
-// GCC 12's avx512*intrin.h initialise their "undefined" vectors from themselves, which
-// -Wuninitialized reports at every inlined use (GCC PR 105593, fixed in GCC 13). Silenced for the
-// header's own lines only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-
+// avx512_common.h includes <immintrin.h> (with GCC 12's warnings silenced) before anything else.
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -41,7 +33,7 @@ constexpr std::size_t kTile = 16;   // rows of every tile, columns of C
 constexpr std::size_t kChunk = 32;  // bf16 of k per A tile row
 
 // Owns a zeroed bf16 array. Not std::vector: std templates instantiated in this TU would be
-// external symbols compiled with AMX/AVX-512 flags (ANCHORS.md §7).
+// external symbols compiled with AMX/AVX-512 flags (see isa_common.h).
 class Bf16Buffer {
  public:
   explicit Bf16Buffer(std::size_t n) : data_(new bf16[n]()) {}

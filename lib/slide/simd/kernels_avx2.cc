@@ -7,17 +7,12 @@
 #include <cstdint>
 #include <cstring>
 
+#include "slide/simd/exp_constants.h"
+#include "slide/simd/isa_common.h"
 #include "slide/simd/kernel_tables.h"
 
 namespace slide::simd {
 namespace {
-
-// Not std::min: a std template instantiated here would be an external (COMDAT) symbol compiled
-// with -mavx2 that the linker may pick for the whole program (ANCHORS.md §7). For the same reason
-// this TU instantiates no std templates at all.
-inline std::size_t min_size(std::size_t a, std::size_t b) {
-  return a < b ? a : b;
-}
 
 inline float hsum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -54,22 +49,46 @@ inline __m256 bf16_widen8(const bf16* p) {
   return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
 }
 
+float dot(const float* a, const float* b, std::size_t n);
+float dot_bf16(const bf16* a, const bf16* b, std::size_t n);
+
+// Element policies of the shared kernel bodies (see isa_common.h): bf16 is widened to float (AVX2
+// has no bf16 arithmetic); scalar() converts one element for the scalar tails.
+struct F32 {
+  using T = float;
+  static constexpr std::size_t kWidth = 8;
+  static __m256 load(const float* p) { return _mm256_loadu_ps(p); }
+  static __m256 fma(__m256 acc, __m256 a, __m256 b) { return _mm256_fmadd_ps(a, b, acc); }
+  static float scalar(float f) { return f; }
+  static float one_row(const float* a, const float* b, std::size_t n) { return dot(a, b, n); }
+};
+
+struct Bf16 {
+  using T = bf16;
+  static constexpr std::size_t kWidth = 8;
+  static __m256 load(const bf16* p) { return bf16_widen8(p); }
+  static __m256 fma(__m256 acc, __m256 a, __m256 b) { return _mm256_fmadd_ps(a, b, acc); }
+  static float scalar(bf16 h) { return bf16_scalar(h); }
+  static float one_row(const bf16* a, const bf16* b, std::size_t n) { return dot_bf16(a, b, n); }
+};
+
+// A dense dot: U accumulators, then the elements left over one by one.
+template <typename E, int U>
+[[gnu::always_inline]] inline float dot_scalar_tail(const typename E::T* a, const typename E::T* b,
+                                                    std::size_t n) {
+  __m256 s[U];
+  std::size_t i = dot_chunks<E, U>(a, b, n, s);
+  float sum = hsum(sum_pairwise<U>(s));
+  for (; i < n; ++i) sum += E::scalar(a[i]) * E::scalar(b[i]);
+  return sum;
+}
+
 float dot(const float* a, const float* b, std::size_t n) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-  __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
-    s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16), s2);
-    s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(b + i + 24), s3);
-  }
-  for (; i + 8 <= n; i += 8) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-  }
-  float s = hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
-  for (; i < n; ++i) s += a[i] * b[i];
-  return s;
+  return dot_scalar_tail<F32, 4>(a, b, n);
+}
+
+float dot_bf16(const bf16* a, const bf16* b, std::size_t n) {
+  return dot_scalar_tail<Bf16, 2>(a, b, n);
 }
 
 void axpy(float alpha, const float* x, float* y, std::size_t n) {
@@ -113,102 +132,37 @@ float sparse_dot(const std::uint32_t* index, const float* value, std::size_t nnz
   return s;
 }
 
-// Plain scalar updates, four per iteration. Measured on Zen 4 (kernels_bench, nnz 128-1024 into a
-// 4096-float row): gather + FMA + scatter 2.4 GFLOP/s, gather + FMA + eight scalar stores 3.5,
-// this loop 5.1-5.2. The indices being distinct, the four updates are independent.
-void sparse_axpy(float alpha, const std::uint32_t* index, const float* value, std::size_t nnz,
-                 float* dense) {
-  std::size_t i = 0;
-  for (; i + 4 <= nnz; i += 4) {
-    const float d0 = dense[index[i]] + alpha * value[i];
-    const float d1 = dense[index[i + 1]] + alpha * value[i + 1];
-    const float d2 = dense[index[i + 2]] + alpha * value[i + 2];
-    const float d3 = dense[index[i + 3]] + alpha * value[i + 3];
-    dense[index[i]] = d0;
-    dense[index[i + 1]] = d1;
-    dense[index[i + 2]] = d2;
-    dense[index[i + 3]] = d3;
-  }
-  for (; i < nnz; ++i) dense[index[i]] += alpha * value[i];
-}
-
-constexpr std::size_t kPrefetchAhead = 8;
-
-inline void prefetch_row(const void* row, std::size_t bytes) {
-  const char* p = static_cast<const char*>(row);
-  for (std::size_t off = 0; off < bytes; off += 64) _mm_prefetch(p + off, _MM_HINT_T0);
-  if (bytes) _mm_prefetch(p + bytes - 1, _MM_HINT_T0);
-}
-
-void dot_rows(const float* x, const float* rows, std::size_t stride, const std::uint32_t* ids,
-              std::size_t count, std::size_t n, float* out) {
-  const std::size_t row_bytes = n * sizeof(float);
-  for (std::size_t i = 0; i < min_size(count, kPrefetchAhead); ++i) {
-    prefetch_row(rows + std::size_t{ids[i]} * stride, row_bytes);
-  }
-  std::size_t i = 0;
-  for (; i + 4 <= count; i += 4) {
-    for (std::size_t j = i + kPrefetchAhead; j < min_size(count, i + kPrefetchAhead + 4); ++j) {
-      prefetch_row(rows + std::size_t{ids[j]} * stride, row_bytes);
-    }
-    const float* r[4];
-    for (int q = 0; q < 4; ++q) r[q] = rows + std::size_t{ids[i + q]} * stride;
+// dot_rows block (see dot_rows_blocked): x against 4 rows, 8-float chunks, scalar tail.
+template <typename E>
+struct DotRowsBlock {
+  static constexpr std::size_t kRows = 4;
+  using T = typename E::T;
+  [[gnu::always_inline]] static void rows(const T* x, const T* const* r, std::size_t n,
+                                          float* out) {
     __m256 s[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
                    _mm256_setzero_ps()};
     std::size_t p = 0;
     for (; p + 8 <= n; p += 8) {
-      const __m256 xv = _mm256_loadu_ps(x + p);
-      for (int q = 0; q < 4; ++q) s[q] = _mm256_fmadd_ps(xv, _mm256_loadu_ps(r[q] + p), s[q]);
+      const __m256 xv = E::load(x + p);
+      for (int q = 0; q < 4; ++q) s[q] = E::fma(s[q], xv, E::load(r[q] + p));
     }
     for (int q = 0; q < 4; ++q) {
       float t = hsum(s[q]);
-      for (std::size_t e = p; e < n; ++e) t += x[e] * r[q][e];
-      out[i + q] = t;
+      for (std::size_t e = p; e < n; ++e) t += E::scalar(x[e]) * E::scalar(r[q][e]);
+      out[q] = t;
     }
   }
-  for (; i < count; ++i) out[i] = dot(x, rows + std::size_t{ids[i]} * stride, n);
-}
+  static float one_row(const T* x, const T* row, std::size_t n) { return E::one_row(x, row, n); }
+};
 
-float dot_bf16(const bf16* a, const bf16* b, std::size_t n) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    s0 = _mm256_fmadd_ps(bf16_widen8(a + i), bf16_widen8(b + i), s0);
-    s1 = _mm256_fmadd_ps(bf16_widen8(a + i + 8), bf16_widen8(b + i + 8), s1);
-  }
-  for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(bf16_widen8(a + i), bf16_widen8(b + i), s0);
-  float s = hsum(_mm256_add_ps(s0, s1));
-  for (; i < n; ++i) s += bf16_scalar(a[i]) * bf16_scalar(b[i]);
-  return s;
+void dot_rows(const float* x, const float* rows, std::size_t stride, const std::uint32_t* ids,
+              std::size_t count, std::size_t n, float* out) {
+  dot_rows_blocked<DotRowsBlock<F32>>(x, rows, stride, ids, count, n, out);
 }
 
 void dot_rows_bf16(const bf16* x, const bf16* rows, std::size_t stride, const std::uint32_t* ids,
                    std::size_t count, std::size_t n, float* out) {
-  const std::size_t row_bytes = n * sizeof(bf16);
-  for (std::size_t i = 0; i < min_size(count, kPrefetchAhead); ++i) {
-    prefetch_row(rows + std::size_t{ids[i]} * stride, row_bytes);
-  }
-  std::size_t i = 0;
-  for (; i + 4 <= count; i += 4) {
-    for (std::size_t j = i + kPrefetchAhead; j < min_size(count, i + kPrefetchAhead + 4); ++j) {
-      prefetch_row(rows + std::size_t{ids[j]} * stride, row_bytes);
-    }
-    const bf16* r[4];
-    for (int q = 0; q < 4; ++q) r[q] = rows + std::size_t{ids[i + q]} * stride;
-    __m256 s[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
-                   _mm256_setzero_ps()};
-    std::size_t p = 0;
-    for (; p + 8 <= n; p += 8) {
-      const __m256 xv = bf16_widen8(x + p);
-      for (int q = 0; q < 4; ++q) s[q] = _mm256_fmadd_ps(xv, bf16_widen8(r[q] + p), s[q]);
-    }
-    for (int q = 0; q < 4; ++q) {
-      float t = hsum(s[q]);
-      for (std::size_t e = p; e < n; ++e) t += bf16_scalar(x[e]) * bf16_scalar(r[q][e]);
-      out[i + q] = t;
-    }
-  }
-  for (; i < count; ++i) out[i] = dot_bf16(x, rows + std::size_t{ids[i]} * stride, n);
+  dot_rows_blocked<DotRowsBlock<Bf16>>(x, rows, stride, ids, count, n, out);
 }
 
 void f32_to_bf16(const float* in, bf16* out, std::size_t n) {
@@ -236,23 +190,19 @@ void bf16_to_f32(const bf16* in, float* out, std::size_t n) {
   for (; i < n; ++i) out[i] = bf16_scalar(in[i]);
 }
 
-// The exp of kernels_scalar.cc, 8 lanes at a time (see the comment there).
+// The exp of exp_constants.h, 8 lanes at a time.
 inline __m256 exp8(__m256 x) {
-  const __m256 hi = _mm256_set1_ps(88.7f), lo = _mm256_set1_ps(-87.3f);
+  const __m256 hi = _mm256_set1_ps(kExpHi), lo = _mm256_set1_ps(kExpLo);
   const __m256 is_nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
   const __m256 above = _mm256_cmp_ps(x, hi, _CMP_GT_OQ);
   const __m256 below = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
   const __m256 xc = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
   const __m256 fn = _mm256_floor_ps(
-      _mm256_add_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)), _mm256_set1_ps(0.5f)));
-  __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(0.693359375f), xc);
-  r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+      _mm256_add_ps(_mm256_mul_ps(xc, _mm256_set1_ps(kLog2e)), _mm256_set1_ps(0.5f)));
+  __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(kLn2Hi), xc);
+  r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(kLn2Lo), r);
+  __m256 p = _mm256_set1_ps(kExpPoly[0]);
+  for (int t = 1; t < kExpPolyTerms; ++t) p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kExpPoly[t]));
   __m256 e = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, r);
   e = _mm256_add_ps(e, _mm256_set1_ps(1.0f));
   const __m256i pow2 = _mm256_slli_epi32(_mm256_cvtps_epi32(fn), 23);
@@ -339,66 +289,43 @@ void adam_step(float* w, float* m, float* v, const float* g, std::size_t n,
   }
 }
 
-// gemm_nt: blocks of MR rows of A by 2 rows of B (8 accumulators when MR = 4, which with the B
-// registers fits the 16 ymm registers), 8-float chunks of k, scalar tail of k.
-template <int MR, typename T, typename Load, typename Scalar>
-[[gnu::always_inline]] inline void gemm_block(const T* const* ar, const T* const* br, std::size_t k,
-                                              float* res, Load load, Scalar scalar) {
-  __m256 acc[8];
-  for (int t = 0; t < 8; ++t) acc[t] = _mm256_setzero_ps();
-  std::size_t p = 0;
-  for (; p + 8 <= k; p += 8) {
-    const __m256 b0 = load(br[0] + p), b1 = load(br[1] + p);
-    for (int r = 0; r < MR; ++r) {
-      const __m256 av = load(ar[r] + p);
-      acc[r * 2] = _mm256_fmadd_ps(av, b0, acc[r * 2]);
-      acc[r * 2 + 1] = _mm256_fmadd_ps(av, b1, acc[r * 2 + 1]);
-    }
-  }
-  _mm256_storeu_ps(res, reduce8(acc));
-  for (; p < k; ++p) {
-    for (int r = 0; r < MR; ++r) {
-      for (int q = 0; q < 2; ++q) res[r * 2 + q] += scalar(ar[r][p]) * scalar(br[q][p]);
-    }
-  }
-}
-
-template <typename T, typename Load, typename Scalar>
-void gemm_nt_any(const T* a, std::size_t lda, const T* b, std::size_t ldb, float* c,
-                 std::size_t ldc, std::size_t m, std::size_t n, std::size_t k, Load load,
-                 Scalar scalar) {
-  float res[8];
-  for (std::size_t j = 0; j < n; j += 2) {
-    const std::size_t nr = min_size(2, n - j);
-    const T* br[2] = {b + j * ldb, b + (j + nr - 1) * ldb};
-    std::size_t i = 0;
-    for (; i + 4 <= m; i += 4) {
-      const T* ar[4] = {a + i * lda, a + (i + 1) * lda, a + (i + 2) * lda, a + (i + 3) * lda};
-      gemm_block<4>(ar, br, k, res, load, scalar);
-      for (std::size_t r = 0; r < 4; ++r) {
-        for (std::size_t q = 0; q < nr; ++q) c[(i + r) * ldc + j + q] = res[r * 2 + q];
+// gemm_nt block (see gemm_nt_blocked): MR rows of A by 2 rows of B (8 accumulators when MR = 4,
+// which with the B registers fits the 16 ymm registers), 8-float chunks of k, scalar tail of k.
+template <typename E>
+struct GemmBlock {
+  static constexpr std::size_t kCols = 2;
+  using T = typename E::T;
+  template <int MR>
+  [[gnu::always_inline]] static void run(const T* const* ar, const T* const* br, std::size_t k,
+                                         float* res) {
+    __m256 acc[8];
+    for (int t = 0; t < 8; ++t) acc[t] = _mm256_setzero_ps();
+    std::size_t p = 0;
+    for (; p + 8 <= k; p += 8) {
+      const __m256 b0 = E::load(br[0] + p), b1 = E::load(br[1] + p);
+      for (int r = 0; r < MR; ++r) {
+        const __m256 av = E::load(ar[r] + p);
+        acc[r * 2] = E::fma(acc[r * 2], av, b0);
+        acc[r * 2 + 1] = E::fma(acc[r * 2 + 1], av, b1);
       }
     }
-    for (; i < m; ++i) {
-      const T* ar[1] = {a + i * lda};
-      gemm_block<1>(ar, br, k, res, load, scalar);
-      for (std::size_t q = 0; q < nr; ++q) c[i * ldc + j + q] = res[q];
+    _mm256_storeu_ps(res, reduce8(acc));
+    for (; p < k; ++p) {
+      for (int r = 0; r < MR; ++r) {
+        for (int q = 0; q < 2; ++q) res[r * 2 + q] += E::scalar(ar[r][p]) * E::scalar(br[q][p]);
+      }
     }
   }
-}
+};
 
 void gemm_nt(const float* a, std::size_t lda, const float* b, std::size_t ldb, float* c,
              std::size_t ldc, std::size_t m, std::size_t n, std::size_t k) {
-  gemm_nt_any(
-      a, lda, b, ldb, c, ldc, m, n, k, [](const float* p) { return _mm256_loadu_ps(p); },
-      [](float f) { return f; });
+  gemm_nt_blocked<GemmBlock<F32>>(a, lda, b, ldb, c, ldc, m, n, k);
 }
 
 void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb, float* c,
                   std::size_t ldc, std::size_t m, std::size_t n, std::size_t k) {
-  gemm_nt_any(
-      a, lda, b, ldb, c, ldc, m, n, k, [](const bf16* p) { return bf16_widen8(p); },
-      [](bf16 h) { return bf16_scalar(h); });
+  gemm_nt_blocked<GemmBlock<Bf16>>(a, lda, b, ldb, c, ldc, m, n, k);
 }
 
 void axpy_bf16(float alpha, const bf16* x, float* y, std::size_t n) {
@@ -410,10 +337,10 @@ void axpy_bf16(float alpha, const bf16* x, float* y, std::size_t n) {
   for (; i < n; ++i) y[i] += alpha * bf16_scalar(x[i]);
 }
 
-constexpr Kernels kAvx2{
-    "avx2",      dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
-    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16,
-    axpy_bf16};
+constexpr Kernels kAvx2{"avx2",       dot,      axpy,          scale,       sparse_dot,
+                        sparse_axpy,  dot_rows, dot_rows_bf16, f32_to_bf16, bf16_to_f32,
+                        dot_bf16,     softmax,  exp_kernel,    adam_step,   gemm_nt,
+                        gemm_nt_bf16, axpy_bf16};
 
 }  // namespace
 

@@ -4,15 +4,7 @@
 // denormal results (DAZ/FTZ, whatever MXCSR says); vcvtne2ps2bf16 flushes denormal inputs to
 // (signed) zero, so f32_to_bf16 recomputes those lanes by integer rounding to stay bit-exact with
 // the scalar set.
-// GCC 12's avx512*intrin.h initialise their "undefined" vectors from themselves, which
-// -Wuninitialized reports at every inlined use (GCC PR 105593, fixed in GCC 13). Silenced for the
-// header's own lines only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-
+// avx512_common.h includes <immintrin.h> (with GCC 12's warnings silenced) before anything else.
 #include <cstdint>
 
 #include "slide/simd/avx512_common.h"
@@ -28,48 +20,29 @@ inline __m512bh load_bh(__mmask32 k, const bf16* p) {
   return (__m512bh)_mm512_maskz_loadu_epi16(k, p);
 }
 
-float dot_bf16(const bf16* a, const bf16* b, std::size_t n) {
-  __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-  __m512 s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 128 <= n; i += 128) {
-    s0 = _mm512_dpbf16_ps(s0, load_bh(a + i), load_bh(b + i));
-    s1 = _mm512_dpbf16_ps(s1, load_bh(a + i + 32), load_bh(b + i + 32));
-    s2 = _mm512_dpbf16_ps(s2, load_bh(a + i + 64), load_bh(b + i + 64));
-    s3 = _mm512_dpbf16_ps(s3, load_bh(a + i + 96), load_bh(b + i + 96));
-  }
-  for (; i < n; i += 32) {
-    const __mmask32 k = n - i >= 32 ? __mmask32(0xFFFFFFFFu) : tail_mask32(n - i);
-    s0 = _mm512_dpbf16_ps(s0, load_bh(k, a + i), load_bh(k, b + i));
-  }
-  return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
-}
+float dot_bf16(const bf16* a, const bf16* b, std::size_t n);
 
-constexpr std::size_t kPrefetchAhead = 8;
+// Element policy of the shared kernel bodies (see isa_common.h, avx512_common.h): 32 bf16 per
+// chunk, each pair of products summed into one float lane by vdpbf16ps. Contiguous rows are already
+// in the pair layout vdpbf16ps wants, so nothing is repacked.
+struct Bf16Pairs {
+  using T = bf16;
+  using Vec = __m512bh;
+  static constexpr std::size_t kWidth = 32;
+  static __mmask32 tail(std::size_t r) { return tail_mask32(r); }
+  static __m512bh load(const bf16* p) { return load_bh(p); }
+  static __m512bh load(__mmask32 m, const bf16* p) { return load_bh(m, p); }
+  static __m512 fma(__m512 acc, __m512bh a, __m512bh b) { return _mm512_dpbf16_ps(acc, a, b); }
+  static float one_row(const bf16* a, const bf16* b, std::size_t n) { return dot_bf16(a, b, n); }
+};
+
+float dot_bf16(const bf16* a, const bf16* b, std::size_t n) {
+  return dot_masked_tail<Bf16Pairs, 4, 0>(a, b, n);
+}
 
 void dot_rows_bf16(const bf16* x, const bf16* rows, std::size_t stride, const std::uint32_t* ids,
                    std::size_t count, std::size_t n, float* out) {
-  const std::size_t row_bytes = n * sizeof(bf16);
-  for (std::size_t i = 0; i < min_size(count, kPrefetchAhead); ++i) {
-    prefetch_row(rows + std::size_t{ids[i]} * stride, row_bytes);
-  }
-  std::size_t i = 0;
-  for (; i + 4 <= count; i += 4) {
-    for (std::size_t j = i + kPrefetchAhead; j < min_size(count, i + kPrefetchAhead + 4); ++j) {
-      prefetch_row(rows + std::size_t{ids[j]} * stride, row_bytes);
-    }
-    const bf16* r[4];
-    for (int q = 0; q < 4; ++q) r[q] = rows + std::size_t{ids[i + q]} * stride;
-    __m512 s[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
-                   _mm512_setzero_ps()};
-    for (std::size_t p = 0; p < n; p += 32) {
-      const __mmask32 k = n - p >= 32 ? __mmask32(0xFFFFFFFFu) : tail_mask32(n - p);
-      const __m512bh xv = load_bh(k, x + p);
-      for (int q = 0; q < 4; ++q) s[q] = _mm512_dpbf16_ps(s[q], xv, load_bh(k, r[q] + p));
-    }
-    for (int q = 0; q < 4; ++q) out[i + q] = _mm512_reduce_add_ps(s[q]);
-  }
-  for (; i < count; ++i) out[i] = dot_bf16(x, rows + std::size_t{ids[i]} * stride, n);
+  dot_rows_blocked<DotRowsBlock<Bf16Pairs, 4>>(x, rows, stride, ids, count, n, out);
 }
 
 // Lanes holding a nonzero denormal: |bits| - 1 < 0x007FFFFF (unsigned).
@@ -99,59 +72,9 @@ void f32_to_bf16(const float* in, bf16* out, std::size_t n) {
   }
 }
 
-// gemm_nt over bf16 with vdpbf16ps: 4x4 blocks, 32 bf16 of k per instruction. Contiguous rows are
-// already in the pair layout vdpbf16ps wants, so nothing is repacked.
-template <int MR>
-[[gnu::always_inline]] inline void gemm_block(const bf16* const* ar, const bf16* const* br,
-                                              std::size_t k, float* res) {
-  __m512 acc[MR * 4];
-  for (int t = 0; t < MR * 4; ++t) acc[t] = _mm512_setzero_ps();
-  std::size_t p = 0;
-  for (; p + 32 <= k; p += 32) {
-    __m512bh bv[4];
-    for (int c = 0; c < 4; ++c) bv[c] = load_bh(br[c] + p);
-    for (int r = 0; r < MR; ++r) {
-      const __m512bh av = load_bh(ar[r] + p);
-      for (int c = 0; c < 4; ++c) acc[r * 4 + c] = _mm512_dpbf16_ps(acc[r * 4 + c], av, bv[c]);
-    }
-  }
-  if (p < k) {
-    const __mmask32 m = tail_mask32(k - p);
-    __m512bh bv[4];
-    for (int c = 0; c < 4; ++c) bv[c] = load_bh(m, br[c] + p);
-    for (int r = 0; r < MR; ++r) {
-      const __m512bh av = load_bh(m, ar[r] + p);
-      for (int c = 0; c < 4; ++c) acc[r * 4 + c] = _mm512_dpbf16_ps(acc[r * 4 + c], av, bv[c]);
-    }
-  }
-  if constexpr (MR == 4) {
-    _mm512_storeu_ps(res, reduce16(acc));
-  } else {
-    for (int t = 0; t < MR * 4; ++t) res[t] = _mm512_reduce_add_ps(acc[t]);
-  }
-}
-
 void gemm_nt_bf16(const bf16* a, std::size_t lda, const bf16* b, std::size_t ldb, float* c,
                   std::size_t ldc, std::size_t m, std::size_t n, std::size_t k) {
-  float res[16];
-  for (std::size_t j = 0; j < n; j += 4) {
-    const std::size_t nr = min_size(4, n - j);
-    const bf16* br[4];
-    for (std::size_t q = 0; q < 4; ++q) br[q] = b + (j + min_size(q, nr - 1)) * ldb;
-    std::size_t i = 0;
-    for (; i + 4 <= m; i += 4) {
-      const bf16* ar[4] = {a + i * lda, a + (i + 1) * lda, a + (i + 2) * lda, a + (i + 3) * lda};
-      gemm_block<4>(ar, br, k, res);
-      for (std::size_t r = 0; r < 4; ++r) {
-        for (std::size_t q = 0; q < nr; ++q) c[(i + r) * ldc + j + q] = res[r * 4 + q];
-      }
-    }
-    for (; i < m; ++i) {
-      const bf16* ar[1] = {a + i * lda};
-      gemm_block<1>(ar, br, k, res);
-      for (std::size_t q = 0; q < nr; ++q) c[i * ldc + j + q] = res[q];
-    }
-  }
+  gemm_nt_blocked<GemmBlock<Bf16Pairs>>(a, lda, b, ldb, c, ldc, m, n, k);
 }
 
 Kernels make_table() {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "slide/simd/exp_constants.h"
 #include "slide/simd/kernel_tables.h"
 
 namespace slide::simd {
@@ -86,18 +87,7 @@ void dot_rows_bf16(const bf16* x, const bf16* rows, std::size_t stride, const st
   }
 }
 
-// The exp shared (as an algorithm, not as code) by every set: x = n ln2 + r with |r| <= ln2/2
-// (Cody-Waite: ln2 split so that n * kLn2Hi is exact), exp(r) = 1 + r + r^2 P(r) with the degree-5
-// minimax P of Cephes expf, and 2^n added to the exponent bits. Inputs are clamped first so that
-// the result is always a normal float; the ends are patched afterwards.
-constexpr float kExpHi = 88.7f;   // above: +inf
-constexpr float kExpLo = -87.3f;  // below: 0 (exp(-87.3) is still a normal float)
-constexpr float kLog2e = 1.44269504088896341f;
-constexpr float kLn2Hi = 0.693359375f;
-constexpr float kLn2Lo = -2.12194440e-4f;
-constexpr float kP0 = 1.9875691500e-4f, kP1 = 1.3981999507e-3f, kP2 = 8.3334519073e-3f,
-                kP3 = 4.1665795894e-2f, kP4 = 1.6666665459e-1f, kP5 = 5.0000001201e-1f;
-
+// The exp of exp_constants.h, one value at a time.
 float exp_one(float x) {
   if (std::isnan(x)) return x;
   if (x > kExpHi) return HUGE_VALF;
@@ -105,12 +95,8 @@ float exp_one(float x) {
   const float fn = std::floor(x * kLog2e + 0.5f);
   float r = x - fn * kLn2Hi;
   r = r - fn * kLn2Lo;
-  float p = kP0;
-  p = p * r + kP1;
-  p = p * r + kP2;
-  p = p * r + kP3;
-  p = p * r + kP4;
-  p = p * r + kP5;
+  float p = kExpPoly[0];
+  for (int t = 1; t < kExpPolyTerms; ++t) p = p * r + kExpPoly[t];
   const float e = (p * r) * r + r + 1.0f;
   std::uint32_t bits;
   std::memcpy(&bits, &e, sizeof bits);
@@ -161,10 +147,10 @@ void axpy_bf16(float alpha, const bf16* x, float* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] += alpha * to_f32(x[i]);
 }
 
-constexpr Kernels kScalar{
-    "scalar",    dot,         axpy,     scale,   sparse_dot, sparse_axpy, dot_rows, dot_rows_bf16,
-    f32_to_bf16, bf16_to_f32, dot_bf16, softmax, exp_kernel, adam_step,   gemm_nt,  gemm_nt_bf16,
-    axpy_bf16};
+constexpr Kernels kScalar{"scalar",     dot,      axpy,          scale,       sparse_dot,
+                          sparse_axpy,  dot_rows, dot_rows_bf16, f32_to_bf16, bf16_to_f32,
+                          dot_bf16,     softmax,  exp_kernel,    adam_step,   gemm_nt,
+                          gemm_nt_bf16, axpy_bf16};
 
 }  // namespace
 
