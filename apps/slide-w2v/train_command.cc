@@ -171,7 +171,10 @@ int train_command(std::vector<std::string> args) {
       "Usage: slide-w2v [train] -i CORPUS -o VECTORS [options]\n"
       "       slide-w2v analogy|similarity|nearest --help\n\n"
       "Trains word vectors (word2vec's single-dash flags are accepted too)");
-  all.add(input_output_options(a)).add(model_options(a)).add(common_options_description(common));
+  all.add(input_output_options(a))
+      .add(model_options(a))
+      .add(lsh_options(a.t))
+      .add(common_options_description(common));
   po::variables_map vm;
   const auto environment = parse_command_line("slide-w2v", args, all, common, vm);
   if (!environment) return int(kExitOk);

@@ -6,73 +6,82 @@ namespace po = boost::program_options;
 
 namespace slide::cli::w2v_app {
 
+// One option per entry of a table (clang-format would run the entries together).
+// clang-format off
 po::options_description input_output_options(TrainArgs& a) {
   po::options_description d("Input and output");
-  d.add_options()(
-      "input,i", po::value(&a.input)->value_name("CORPUS"),
-      "the corpus: text, gzip, zstd, bzip2 or xz; - is standard input (needs --read-vocab and "
-      "--iter 1)")("train", po::value(&a.input)->value_name("CORPUS"),
-                   "the same as --input (word2vec's -train)")(
-      "output,o", po::value(&a.output)->value_name("VECTORS"),
-      "where to write the vectors; - is standard output")(
-      "format", po::value(&a.format_name)->value_name("FORMAT"),
-      "w2v-text (default), w2v-bin or vec (fastText)")("binary",
-                                                       po::value(&a.binary)->value_name("0|1"),
-                                                       "1: --format w2v-bin (word2vec's -binary)")(
-      "save-vocab", po::value(&a.save_vocab)->value_name("FILE"),
-      "write the vocabulary as 'word count' lines")(
-      "read-vocab", po::value(&a.read_vocab)->value_name("FILE"),
-      "take the vocabulary from FILE instead of a pass over the corpus")(
-      "checkpoint", po::value(&a.checkpoint_path)->value_name("FILE"),
-      "where SIGINT/SIGTERM during training saves the run (default: VECTORS.checkpoint)")(
-      "resume", po::value(&a.resume_path)->value_name("FILE"),
-      "continue the run saved in FILE (give the same training options)")(
-      "max-memory", po::value(&a.max_memory)->value_name("SIZE"),
-      "refuse to start when the estimated memory exceeds SIZE (e.g. 800M, 16G)")(
-      "stop-after-words", po::value(&a.stop_after_words)->value_name("N"),
-      "for tests: stop as SIGINT would once N words are read (checkpoint, exit 130)");
+  d.add_options()
+      ("input,i", po::value(&a.input)->value_name("CORPUS"),
+       "the corpus: text, gzip, zstd, bzip2 or xz; - is standard input (needs --read-vocab and "
+       "--iter 1)")
+      ("train", po::value(&a.input)->value_name("CORPUS"), "the same as --input (word2vec's -train)")
+      ("output,o", po::value(&a.output)->value_name("VECTORS"),
+       "where to write the vectors; - is standard output")
+      ("format", po::value(&a.format_name)->value_name("FORMAT"),
+       "w2v-text (default), w2v-bin or vec (fastText)")
+      ("binary", po::value(&a.binary)->value_name("0|1"), "1: --format w2v-bin (word2vec's -binary)")
+      ("save-vocab", po::value(&a.save_vocab)->value_name("FILE"),
+       "write the vocabulary as 'word count' lines")
+      ("read-vocab", po::value(&a.read_vocab)->value_name("FILE"),
+       "take the vocabulary from FILE instead of a pass over the corpus")
+      ("checkpoint", po::value(&a.checkpoint_path)->value_name("FILE"),
+       "where SIGINT/SIGTERM during training saves the run (default: VECTORS.checkpoint)")
+      ("resume", po::value(&a.resume_path)->value_name("FILE"),
+       "continue the run saved in FILE (give the same training options)")
+      ("max-memory", po::value(&a.max_memory)->value_name("SIZE"),
+       "refuse to start when the estimated memory exceeds SIZE (e.g. 800M, 16G)")
+      ("stop-after-words", po::value(&a.stop_after_words)->value_name("N"),
+       "for tests: stop as SIGINT would once N words are read (checkpoint, exit 130)");
   return d;
 }
 
 po::options_description model_options(TrainArgs& a) {
   w2v::TrainerOptions& t = a.t;
   po::options_description d("Model");
-  d.add_options()("model", po::value(&a.model)->value_name("NAME"), "cbow (default) or skipgram")(
-      "cbow", po::value(&a.cbow)->value_name("0|1"), "1: CBOW, 0: skip-gram (word2vec's -cbow)")(
-      "loss", po::value(&a.loss)->value_name("NAME"),
-      "output layer: ns (negative sampling, default), hs (hierarchical softmax), hs+ns (both, "
-      "as word2vec's -hs 1 -negative N), softmax (exact, slow) or lsh (LSH-sampled softmax)")(
-      "hs", po::value(&a.hs)->value_name("0|1"),
-      "word2vec's -hs: 1 adds hierarchical softmax; with --negative 0 it is hs only, otherwise "
-      "both output layers are trained (--loss hs+ns)")("size", po::value(&a.dim)->value_name("N"),
-                                                       "vector dimension (default 100)")(
-      "dim", po::value(&a.dim)->value_name("N"), "the same as --size")(
-      "window", po::value(&t.window)->value_name("N"), "maximum context distance (default 5)")(
-      "negative", po::value(&t.negative)->value_name("N"),
-      "negative samples per target with --loss ns or hs+ns (default 5); 0 only with --hs 1")(
-      "sample", po::value(&t.sample)->value_name("X"),
-      "subsampling threshold of frequent words; 0 disables (default 1e-3)")(
-      "alpha", po::value(&t.alpha)->value_name("X"),
-      "starting learning rate (default 0.025 skip-gram, 0.05 CBOW)")(
-      "iter", po::value(&a.epochs)->value_name("N"), "epochs (default 5)")(
-      "epochs", po::value(&a.epochs)->value_name("N"), "the same as --iter")(
-      "min-count", po::value(&a.min_count)->value_name("N"),
-      "drop words seen fewer times (default 5)")(
-      "max-vocab", po::value(&a.max_vocab)->value_name("N"),
-      "keep at most N words, the most frequent (default 0: no limit)")(
-      "lsh-tables", po::value(&t.lsh_tables)->value_name("L"),
-      "--loss lsh: hash tables (default 16)")("lsh-bits", po::value(&t.lsh_bits)->value_name("K"),
-                                              "--loss lsh: SimHash bits per table (default 6)")(
-      "lsh-active", po::value(&t.lsh_active)->value_name("N"),
-      "--loss lsh: output rows per step from the tables, the target included (default 16)")(
-      "lsh-rebuild", po::value(&t.lsh_rebuild_words)->value_name("WORDS"),
-      "--loss lsh: words between rebuilds of the tables (default 200000)")(
-      "lsh-negatives", po::value(&t.lsh_negatives)->value_name("N"),
-      "--loss lsh: unigram^0.75 draws added to each active set (default 5)")(
-      "lsh-correction", po::value(&t.lsh_correction)->value_name("0|1"),
-      "--loss lsh: 1 subtracts log(expected count) from the drawn rows' scores (default 0)")(
-      "debug", po::value(&a.debug)->value_name("N"),
-      "accepted for word2vec compatibility; ignored");
+  d.add_options()
+      ("model", po::value(&a.model)->value_name("NAME"), "cbow (default) or skipgram")
+      ("cbow", po::value(&a.cbow)->value_name("0|1"), "1: CBOW, 0: skip-gram (word2vec's -cbow)")
+      ("loss", po::value(&a.loss)->value_name("NAME"),
+       "output layer: ns (negative sampling, default), hs (hierarchical softmax), hs+ns (both, "
+       "as word2vec's -hs 1 -negative N), softmax (exact, slow) or lsh (LSH-sampled softmax)")
+      ("hs", po::value(&a.hs)->value_name("0|1"),
+       "word2vec's -hs: 1 adds hierarchical softmax; with --negative 0 it is hs only, otherwise "
+       "both output layers are trained (--loss hs+ns)")
+      ("size", po::value(&a.dim)->value_name("N"), "vector dimension (default 100)")
+      ("dim", po::value(&a.dim)->value_name("N"), "the same as --size")
+      ("window", po::value(&t.window)->value_name("N"), "maximum context distance (default 5)")
+      ("negative", po::value(&t.negative)->value_name("N"),
+       "negative samples per target with --loss ns or hs+ns (default 5); 0 only with --hs 1")
+      ("sample", po::value(&t.sample)->value_name("X"),
+       "subsampling threshold of frequent words; 0 disables (default 1e-3)")
+      ("alpha", po::value(&t.alpha)->value_name("X"),
+       "starting learning rate (default 0.025 skip-gram, 0.05 CBOW)")
+      ("iter", po::value(&a.epochs)->value_name("N"), "epochs (default 5)")
+      ("epochs", po::value(&a.epochs)->value_name("N"), "the same as --iter")
+      ("min-count", po::value(&a.min_count)->value_name("N"),
+       "drop words seen fewer times (default 5)")
+      ("max-vocab", po::value(&a.max_vocab)->value_name("N"),
+       "keep at most N words, the most frequent (default 0: no limit)")
+      ("debug", po::value(&a.debug)->value_name("N"), "accepted for word2vec compatibility; ignored");
+  return d;
+}
+// clang-format on
+
+po::options_description lsh_options(w2v::TrainerOptions& t) {
+  po::options_description d("LSH-sampled softmax (--loss lsh)");
+  auto add = [&d](const char* name, auto* field, const char* value, const char* help) {
+    d.add_options()(name, po::value(field)->value_name(value), help);
+  };
+  add("lsh-tables", &t.lsh_tables, "L", "hash tables (default 16)");
+  add("lsh-bits", &t.lsh_bits, "K", "SimHash bits per table (default 6)");
+  add("lsh-active", &t.lsh_active, "N",
+      "output rows per step from the tables, the target included (default 16)");
+  add("lsh-rebuild", &t.lsh_rebuild_words, "WORDS",
+      "words between rebuilds of the tables (default 200000)");
+  add("lsh-negatives", &t.lsh_negatives, "N",
+      "unigram^0.75 draws added to each active set (default 5)");
+  add("lsh-correction", &t.lsh_correction, "0|1",
+      "1 subtracts log(expected count) from the drawn rows' scores (default 0)");
   return d;
 }
 

@@ -26,6 +26,7 @@ struct TrainArgs {
 
 boost::program_options::options_description input_output_options(TrainArgs& a);
 boost::program_options::options_description model_options(TrainArgs& a);
+boost::program_options::options_description lsh_options(w2v::TrainerOptions& t);
 // The architecture, the output layers (word2vec's -hs/-negative rules), sizes and epochs into
 // a.t; UsageError for contradictions.
 void resolve_model(TrainArgs& a, const boost::program_options::variables_map& vm,

@@ -23,12 +23,12 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
-#include <cmath>
 #include <map>
 #include <memory>
 #include <string>
@@ -103,7 +103,8 @@ SparseDataset synthetic(std::uint32_t features, std::uint32_t labels, std::size_
     while (ids.size() < nnz) {
       const float u = rng.uniform_float();
       const auto f = static_cast<std::uint32_t>(u * u * static_cast<float>(features));
-      if (std::find(ids.begin(), ids.end(), f) == ids.end()) ids.push_back(std::min(f, features - 1));
+      if (std::find(ids.begin(), ids.end(), f) == ids.end())
+        ids.push_back(std::min(f, features - 1));
     }
     std::sort(ids.begin(), ids.end());
     double norm = 0;
@@ -115,7 +116,8 @@ SparseDataset synthetic(std::uint32_t features, std::uint32_t labels, std::size_
     const std::size_t ny = 1 + rng.uniform(9);
     while (ys.size() < ny) {
       const float u = rng.uniform_float();
-      const auto y = std::min(static_cast<std::uint32_t>(u * u * static_cast<float>(labels)), labels - 1);
+      const auto y =
+          std::min(static_cast<std::uint32_t>(u * u * static_cast<float>(labels)), labels - 1);
       if (std::find(ys.begin(), ys.end(), y) == ys.end()) ys.push_back(y);
     }
     std::sort(ys.begin(), ys.end());
@@ -187,20 +189,22 @@ int main(int argc, char** argv) {
       t0 = std::chrono::steady_clock::now();
       const TopK top = predictor.predict_selected(data.features, selector);
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("LSH top-5 (policy %s, beta %u): tables built in %.2f s; %zu rows in %.2f s "
-                  "(%.2f CPU s) = %.1f rows/s; first id %u; peak RSS %.0f MiB\n",
-                  lsh::active_policy_name(lc.active.policy), budget, build_s, rows, s,
-                  cpu_seconds() - cpu0, static_cast<double>(rows) / s, top.ids[0], peak_rss_mib());
+      std::printf(
+          "LSH top-5 (policy %s, beta %u): tables built in %.2f s; %zu rows in %.2f s "
+          "(%.2f CPU s) = %.1f rows/s; first id %u; peak RSS %.0f MiB\n",
+          lsh::active_policy_name(lc.active.policy), budget, build_s, rows, s, cpu_seconds() - cpu0,
+          static_cast<double>(rows) / s, top.ids[0], peak_rss_mib());
       return 0;
     }
     const double cpu0 = cpu_seconds();
     t0 = std::chrono::steady_clock::now();
     const TopK top = predictor.predict_exact(data.features);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("exact top-5 %s: %zu rows in %.2f s (%.2f CPU s) = %.1f rows/s; 153025 rows -> "
-                "%.0f s; first id %u; peak RSS %.0f MiB\n",
-                pc.bf16 ? "bf16" : "f32", rows, s, cpu_seconds() - cpu0, static_cast<double>(rows) / s,
-                153025.0 * s / static_cast<double>(rows), top.ids[0], peak_rss_mib());
+    std::printf(
+        "exact top-5 %s: %zu rows in %.2f s (%.2f CPU s) = %.1f rows/s; 153025 rows -> "
+        "%.0f s; first id %u; peak RSS %.0f MiB\n",
+        pc.bf16 ? "bf16" : "f32", rows, s, cpu_seconds() - cpu0, static_cast<double>(rows) / s,
+        153025.0 * s / static_cast<double>(rows), top.ids[0], peak_rss_mib());
     return 0;
   }
 
@@ -266,10 +270,11 @@ int main(int argc, char** argv) {
     lc.schedule.period = std::stoul(get(args, "rehash", "50"));
     lc.schedule.growth = 1.1;
     selector = std::make_unique<LshSelector>(labels, hidden, lc);
-    std::printf("lsh family=%s K=%u L=%u policy=%s beta=%u fill pool %u, first rehash after %llu batches\n",
-                lsh::family_name(lc.tables.family), lc.tables.k, lc.tables.l,
-                lsh::active_policy_name(lc.active.policy), budget, lc.active.fill_pool,
-                static_cast<unsigned long long>(lc.schedule.period));
+    std::printf(
+        "lsh family=%s K=%u L=%u policy=%s beta=%u fill pool %u, first rehash after %llu batches\n",
+        lsh::family_name(lc.tables.family), lc.tables.k, lc.tables.l,
+        lsh::active_policy_name(lc.active.policy), budget, lc.active.fill_pool,
+        static_cast<unsigned long long>(lc.schedule.period));
   } else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     return 2;
@@ -324,14 +329,14 @@ int main(int argc, char** argv) {
   std::printf("defer=%d fuse=%d distinct output rows per batch %.0f; ",
               tc.defer_output_gradient ? 1 : 0, tc.fuse_output_softmax ? 1 : 0,
               static_cast<double>(stats.touched_output_rows) / static_cast<double>(stats.steps));
-  std::printf("%s optimizer=%s precision=%s batch=%zu: %llu examples in %.2f s (%.2f CPU s) = "
-              "%.1f examples/s; "
-              "mean active %.0f; forward+backward %.2f s, optimizer %.2f s, selector %.2f s; "
-              "mean loss %.3f; peak RSS %.0f MiB\n",
-              mode.c_str(), optimizer.c_str(), precision.c_str(), batch,
-              static_cast<unsigned long long>(stats.examples), s, cpu_seconds() - cpu0,
-              static_cast<double>(stats.examples) / s, stats.mean_active(),
-              stats.forward_backward_seconds, stats.optimizer_seconds, stats.selector_seconds,
-              stats.mean_loss(), peak_rss_mib());
+  std::printf(
+      "%s optimizer=%s precision=%s batch=%zu: %llu examples in %.2f s (%.2f CPU s) = "
+      "%.1f examples/s; "
+      "mean active %.0f; forward+backward %.2f s, optimizer %.2f s, selector %.2f s; "
+      "mean loss %.3f; peak RSS %.0f MiB\n",
+      mode.c_str(), optimizer.c_str(), precision.c_str(), batch,
+      static_cast<unsigned long long>(stats.examples), s, cpu_seconds() - cpu0,
+      static_cast<double>(stats.examples) / s, stats.mean_active(), stats.forward_backward_seconds,
+      stats.optimizer_seconds, stats.selector_seconds, stats.mean_loss(), peak_rss_mib());
   return 0;
 }

@@ -12,6 +12,9 @@
 // on clustered rows.
 
 #include <benchmark/benchmark.h>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,14 +24,10 @@
 #include <string>
 #include <vector>
 
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/parallel_for.h>
-
 #include "../../tests/lsh/planted_data.h"
+#include "slide/core/random.h"
 #include "slide/lsh/active_set.h"
 #include "slide/lsh/lsh_tables.h"
-#include "slide/core/random.h"
 #include "slide/simd/dispatch.h"
 
 namespace {
@@ -137,8 +136,8 @@ void BM_HashRowsOnly(benchmark::State& state) {
   std::vector<std::uint32_t> keys(kRows * 50);
   for (auto _ : state) {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, kRows, 256), [&](const auto& r) {
-      functions->hash_rows(rows.data() + r.begin() * kDim, kDim, r.size(),
-                           keys.data() + r.begin(), kRows);
+      functions->hash_rows(rows.data() + r.begin() * kDim, kDim, r.size(), keys.data() + r.begin(),
+                           kRows);
     });
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRows));
@@ -271,8 +270,8 @@ int run_recall(std::size_t n, std::size_t n_queries) {
   using slide::lsh::testing::make_planted_data;
   const auto start = std::chrono::steady_clock::now();
   const auto data = make_planted_data(n, kDim, n_queries, 10, 0.8, 2024);
-  std::printf("recall curves: n=%zu dim=%zu queries=%zu planted=10 at cosine 0.8, kernels=%s\n",
-              n, kDim, n_queries, slide::simd::kernels().name);
+  std::printf("recall curves: n=%zu dim=%zu queries=%zu planted=10 at cosine 0.8, kernels=%s\n", n,
+              kDim, n_queries, slide::simd::kernels().name);
   std::printf("%-22s %-10s %8s %10s %10s %8s\n", "family(K,L)", "policy", "param", "active",
               "scanned", "recall");
   std::vector<FamilySetting> settings;
@@ -300,7 +299,8 @@ int run_recall(std::size_t n, std::size_t n_queries) {
     std::uint32_t param;
   };
   std::vector<PolicyRun> runs = {{ActivePolicy::union_fill, 0}};
-  for (std::uint32_t b : {500U, 1000U, 2000U, 5000U, 10000U}) runs.push_back({ActivePolicy::budget, b});
+  for (std::uint32_t b : {500U, 1000U, 2000U, 5000U, 10000U})
+    runs.push_back({ActivePolicy::budget, b});
   for (std::uint32_t m : {1U, 2U, 3U, 5U}) runs.push_back({ActivePolicy::threshold, m});
   for (std::uint32_t b : {500U, 1000U, 2000U, 5000U}) runs.push_back({ActivePolicy::top_hits, b});
   for (std::uint32_t b : {1000U, 5000U}) runs.push_back({ActivePolicy::uniform, b});
@@ -326,7 +326,8 @@ int run_recall(std::size_t n, std::size_t n_queries) {
       ActiveSetConfig ac;
       ac.policy = run.policy;
       ac.beta = run.policy == ActivePolicy::threshold || run.policy == ActivePolicy::union_fill
-                    ? 1 : run.param;
+                    ? 1
+                    : run.param;
       ac.min_hits = run.policy == ActivePolicy::threshold ? run.param : 1;
       ActiveSetSelector selector(ac, n);
       double found = 0, active = 0, scanned = 0;
@@ -343,9 +344,8 @@ int run_recall(std::size_t n, std::size_t n_queries) {
         for (std::uint32_t id : data.planted[q])
           found += std::find(out.begin(), out.end(), id) != out.end();
       }
-      std::printf("%-22s %-10s %8u %10.0f %10.0f %8.3f\n", s.label,
-                  active_policy_name(run.policy), run.param, active / n_queries,
-                  scanned / n_queries, found / (10.0 * n_queries));
+      std::printf("%-22s %-10s %8u %10.0f %10.0f %8.3f\n", s.label, active_policy_name(run.policy),
+                  run.param, active / n_queries, scanned / n_queries, found / (10.0 * n_queries));
     }
   }
   // The oracle, once: it does not depend on the family.
@@ -377,10 +377,14 @@ int main(int argc, char** argv) {
   std::size_t n = 100000, queries = 200;
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--recall") == 0) recall = true;
-    else if (std::strcmp(argv[i], "--n") == 0 && i + 1 < argc) n = std::stoul(argv[++i]);
-    else if (std::strcmp(argv[i], "--queries") == 0 && i + 1 < argc) queries = std::stoul(argv[++i]);
-    else rest.push_back(argv[i]);
+    if (std::strcmp(argv[i], "--recall") == 0)
+      recall = true;
+    else if (std::strcmp(argv[i], "--n") == 0 && i + 1 < argc)
+      n = std::stoul(argv[++i]);
+    else if (std::strcmp(argv[i], "--queries") == 0 && i + 1 < argc)
+      queries = std::stoul(argv[++i]);
+    else
+      rest.push_back(argv[i]);
   }
   if (recall) return run_recall(n, queries);
   int rest_argc = static_cast<int>(rest.size());

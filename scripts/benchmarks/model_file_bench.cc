@@ -121,19 +121,26 @@ BENCHMARK(BM_Crc32cSoftware)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_Crc32cHardware)->Unit(benchmark::kMillisecond)->Iterations(5);
 BENCHMARK(BM_Write500MB)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_OpenVerify500MB<Access::kMmap, false>)
-    ->Name("BM_OpenVerify500MB/mmap/warm")->Unit(benchmark::kMillisecond)->Iterations(3)
+    ->Name("BM_OpenVerify500MB/mmap/warm")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
     ->UseRealTime();
 BENCHMARK(BM_OpenVerify500MB<Access::kRead, false>)
-    ->Name("BM_OpenVerify500MB/read/warm")->Unit(benchmark::kMillisecond)->Iterations(3)
+    ->Name("BM_OpenVerify500MB/read/warm")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
     ->UseRealTime();
 BENCHMARK(BM_OpenVerify500MB<Access::kMmap, true>)
-    ->Name("BM_OpenVerify500MB/mmap/evicted")->Unit(benchmark::kMillisecond)->Iterations(3)
+    ->Name("BM_OpenVerify500MB/mmap/evicted")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
     ->UseRealTime();
 BENCHMARK(BM_OpenVerify500MB<Access::kRead, true>)
-    ->Name("BM_OpenVerify500MB/read/evicted")->Unit(benchmark::kMillisecond)->Iterations(3)
+    ->Name("BM_OpenVerify500MB/read/evicted")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
     ->UseRealTime();
-BENCHMARK(BM_WriteThenOpenVerify500MB)->Unit(benchmark::kMillisecond)->Iterations(3)
-    ->UseRealTime();
+BENCHMARK(BM_WriteThenOpenVerify500MB)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
 }  // namespace
 

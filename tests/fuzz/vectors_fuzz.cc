@@ -14,8 +14,8 @@
 #include <string>
 
 #include "fuzz/fuzz_util.h"
-#include "slide/io/byte_source.h"
 #include "slide/core/error.h"
+#include "slide/io/byte_source.h"
 #include "slide/w2v/vectors_io.h"
 
 namespace slide::fuzz {
@@ -36,7 +36,8 @@ int vectors_one_input(const std::uint8_t* data, std::size_t size) {
     if (mode & 4) {
       v = w2v::read_vectors_file(mem_file(0).write(file), options);
     } else {
-      v = w2v::read_vectors(io::memory_source(file, "vectors.txt", 1 + (knob & 0x7F) * 5u), options);
+      v = w2v::read_vectors(io::memory_source(file, "vectors.txt", 1 + (knob & 0x7F) * 5u),
+                            options);
     }
   } catch (const slide::Error& e) {
     note_error(e);
@@ -57,7 +58,8 @@ int vectors_one_input(const std::uint8_t* data, std::size_t size) {
   w2v::write_vectors(v, w2v::VectorFormat::word2vec_binary, sink);
   w2v::ReadVectorsOptions binary;
   binary.format = w2v::VectorFormat::word2vec_binary;
-  const w2v::WordVectors back = w2v::read_vectors(io::memory_source(image, "roundtrip.bin", std::size_t(-1)), binary);
+  const w2v::WordVectors back =
+      w2v::read_vectors(io::memory_source(image, "roundtrip.bin", std::size_t(-1)), binary);
   SLIDE_FUZZ_CHECK(back.dim == v.dim);
   SLIDE_FUZZ_CHECK(back.words == v.words);
   SLIDE_FUZZ_CHECK(back.values.size() == v.values.size());

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.h"
-#include "slide/io/byte_source.h"
 #include "slide/core/error.h"
+#include "slide/io/byte_source.h"
 #include "slide/text/chunk_reader.h"
 #include "slide/text/sentences.h"
 #include "slide/text/tokenizer.h"

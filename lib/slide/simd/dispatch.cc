@@ -28,11 +28,16 @@ void activate(KernelSet set) {
 
 const char* kernel_set_name(KernelSet set) {
   switch (set) {
-    case KernelSet::scalar: return "scalar";
-    case KernelSet::avx2: return "avx2";
-    case KernelSet::avx512: return "avx512";
-    case KernelSet::avx512_bf16: return "avx512-bf16";
-    case KernelSet::amx: return "amx";
+    case KernelSet::scalar:
+      return "scalar";
+    case KernelSet::avx2:
+      return "avx2";
+    case KernelSet::avx512:
+      return "avx512";
+    case KernelSet::avx512_bf16:
+      return "avx512-bf16";
+    case KernelSet::amx:
+      return "amx";
   }
   return "unknown";
 }
@@ -48,11 +53,16 @@ KernelSet parse_kernel_set(std::string_view name) {
 bool is_supported(KernelSet set) {
   const CpuFeatures& cpu = cpu_features();
   switch (set) {
-    case KernelSet::scalar: return true;
-    case KernelSet::avx2: return cpu.avx2;
-    case KernelSet::avx512: return cpu.avx512;
-    case KernelSet::avx512_bf16: return cpu.avx512_bf16;
-    case KernelSet::amx: return cpu.amx_bf16 && request_amx_permission();
+    case KernelSet::scalar:
+      return true;
+    case KernelSet::avx2:
+      return cpu.avx2;
+    case KernelSet::avx512:
+      return cpu.avx512;
+    case KernelSet::avx512_bf16:
+      return cpu.avx512_bf16;
+    case KernelSet::amx:
+      return cpu.amx_bf16 && request_amx_permission();
   }
   return false;
 }
@@ -65,7 +75,9 @@ std::vector<KernelSet> supported_kernel_sets() {
   return sets;
 }
 
-KernelSet best_kernel_set() { return supported_kernel_sets().back(); }
+KernelSet best_kernel_set() {
+  return supported_kernel_sets().back();
+}
 
 const Kernels& kernels_for(KernelSet set) {
   if (!is_supported(set)) {
@@ -74,11 +86,16 @@ const Kernels& kernels_for(KernelSet set) {
                      kernel_set_name(best_kernel_set()) + "'");
   }
   switch (set) {
-    case KernelSet::scalar: return scalar_kernels();
-    case KernelSet::avx2: return avx2_kernels();
-    case KernelSet::avx512: return avx512_kernels();
-    case KernelSet::avx512_bf16: return avx512_bf16_kernels();
-    case KernelSet::amx: return amx_kernels();
+    case KernelSet::scalar:
+      return scalar_kernels();
+    case KernelSet::avx2:
+      return avx2_kernels();
+    case KernelSet::avx512:
+      return avx512_kernels();
+    case KernelSet::avx512_bf16:
+      return avx512_bf16_kernels();
+    case KernelSet::amx:
+      return amx_kernels();
   }
   return scalar_kernels();
 }

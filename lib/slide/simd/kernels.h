@@ -37,8 +37,8 @@ struct Kernels {
   float (*sparse_dot)(const std::uint32_t* index, const float* value, std::size_t nnz,
                       const float* dense);
   // dense[index[i]] += alpha * value[i]; indices must be distinct.
-  void (*sparse_axpy)(float alpha, const std::uint32_t* index, const float* value,
-                      std::size_t nnz, float* dense);
+  void (*sparse_axpy)(float alpha, const std::uint32_t* index, const float* value, std::size_t nnz,
+                      float* dense);
 
   // out[i] = dot(x, rows + ids[i] * stride, n) for i < count: the output layer's inner loop.
   // Prefetches the rows of later ids while it computes.

@@ -7,10 +7,10 @@
 #include <numeric>
 
 #include "slide/core/error.h"
-#include "slide/text/chunk_reader.h"
 #include "slide/io/input.h"
-#include "slide/io/output.h"
 #include "slide/io/line_reader.h"
+#include "slide/io/output.h"
+#include "slide/text/chunk_reader.h"
 #include "slide/text/tokenizer.h"
 
 namespace slide::text {

@@ -8,9 +8,9 @@
 #include <limits>
 
 #include "slide/core/error.h"
-#include "slide/simd/dispatch.h"
 #include "slide/io/input.h"
 #include "slide/io/line_reader.h"
+#include "slide/simd/dispatch.h"
 #include "slide/w2v/vectors_io.h"
 
 namespace slide::w2v {
