@@ -2,8 +2,9 @@
 
 // Code shared by the instruction-set translation units: kernels_avx2.cc, and through
 // avx512_common.h kernels_avx512.cc, kernels_avx512_bf16.cc and kernels_amx.cc. It holds what does
-// not depend on the register width: scalar helpers, sparse_axpy, and the outer loops of dot_rows
-// and gemm_nt, which take the block computation of each set as a template parameter.
+// not depend on the register width: scalar helpers, sparse_axpy, and the loops of the dense dots,
+// dot_rows and gemm_nt, which take what each set does per chunk or per block as template
+// parameters.
 //
 // Each of those TUs is compiled with its own -m flags, and the dispatcher calls into it only on a
 // CPU that has them. Everything here is therefore in an anonymous namespace: each TU gets its own
@@ -25,9 +26,9 @@ inline std::size_t min_size(std::size_t a, std::size_t b) {
   return a < b ? a : b;
 }
 
-// always_inline: GCC deems a function that only prefetches "const" (a prefetch has no effect it
-// models) and deletes the calls to it whose caller it did not inline it into early, which it never
-// does into an always_inline caller such as dot_rows_blocked.
+// always_inline: GCC finds a function made of prefetches alone to be const (it models no effect of
+// a prefetch) and deletes the calls to it that early inlining left, and early inlining leaves every
+// regular call in an always_inline function such as dot_rows_blocked.
 [[gnu::always_inline]] inline void prefetch_row(const void* row, std::size_t bytes) {
   const char* p = static_cast<const char*>(row);
   for (std::size_t off = 0; off < bytes; off += 64) _mm_prefetch(p + off, _MM_HINT_T0);

@@ -9,7 +9,7 @@
 //
 // NOTE: no machine available to the authors has AMX; this code is compiled and reviewed but its
 // tests skip here (see tests/simd/kernels_test.cc).
-// avx512_common.h includes <immintrin.h> (with GCC 12's warnings silenced) before anything else.
+// <immintrin.h> comes from avx512_common.h, which silences GCC 12's spurious warnings around it.
 #include <cstdint>
 #include <cstring>
 #include <new>

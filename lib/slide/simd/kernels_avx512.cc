@@ -1,6 +1,6 @@
 // AVX-512 (F, BW, DQ, VL) kernels: 16 floats per register, several independent accumulators to
 // hide the FMA latency, masked loads and stores for the tails (no scalar remainder loops).
-// avx512_common.h includes <immintrin.h> (with GCC 12's warnings silenced) before anything else.
+// <immintrin.h> comes from avx512_common.h, which silences GCC 12's spurious warnings around it.
 #include <cstdint>
 
 #include "slide/simd/avx512_common.h"

@@ -4,7 +4,7 @@
 // denormal results (DAZ/FTZ, whatever MXCSR says); vcvtne2ps2bf16 flushes denormal inputs to
 // (signed) zero, so f32_to_bf16 recomputes those lanes by integer rounding to stay bit-exact with
 // the scalar set.
-// avx512_common.h includes <immintrin.h> (with GCC 12's warnings silenced) before anything else.
+// <immintrin.h> comes from avx512_common.h, which silences GCC 12's spurious warnings around it.
 #include <cstdint>
 
 #include "slide/simd/avx512_common.h"
