@@ -1,6 +1,6 @@
 #pragma once
 
-// Helpers shared by the libFuzzer targets in tests/fuzz (and by their replay in slide_tests).
+// Helpers shared by the libFuzzer targets in tests/fuzz (and by their replay in slide_fuzz_tests).
 //
 // Every target has the same contract: whatever the bytes, the code under test either returns a
 // result that satisfies the documented invariants (checked with SLIDE_FUZZ_CHECK) or throws one

@@ -432,7 +432,7 @@ TEST_P(KernelsTest, ExpWithinDocumentedBound) {
 
 // Every float of the normal-result domain (2.2e9 values, about a minute per set): the
 // measurement behind kExpMaxRelativeError. Run with
-//   slide_tests --gtest_also_run_disabled_tests --gtest_filter='*DISABLED_ExpEveryFloat*'
+//   slide_simd_tests --gtest_also_run_disabled_tests --gtest_filter='*DISABLED_ExpEveryFloat*'
 TEST_P(KernelsTest, DISABLED_ExpEveryFloat) {
   const std::uint32_t lo = testing::float_to_bits(-87.3f), hi = testing::float_to_bits(88.7f);
   // Negative floats from -0 down to -87.3 (bit patterns 0x80000000..lo), then +0 up to 88.7.
