@@ -12,6 +12,8 @@ ByteSource memory_source(std::string_view text, std::string name, std::size_t ma
   auto rest = std::make_shared<std::string_view>(text);
   return {[rest, max_read](char* buf, std::size_t n) {
             const std::size_t take = std::min({n, max_read, rest->size()});
+            // An empty view's data() may be null, which memcpy must not get even for 0 bytes.
+            if (take == 0) return take;
             std::memcpy(buf, rest->data(), take);
             rest->remove_prefix(take);
             return take;
