@@ -8,24 +8,31 @@
 
 namespace slide::io {
 
-LineReader::LineReader(ByteSource source) : source_(std::move(source)), buffer_(kBlockBytes) {}
+LineReader::LineReader(ByteSource source)
+    : source_(std::move(source)), buffer_(new char[kBlockBytes]) {}
 
 // Moves the unread tail to the front and appends what one read gives. False at the end.
 bool LineReader::fill() {
   if (eof_) return false;
   if (begin_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
     consumed_total_ += begin_;
     end_ -= begin_;
     begin_ = 0;
   }
   // A line longer than the buffer grows it (doubling keeps the total copying linear), up to the
   // longest line allowed plus one block.
-  if (buffer_.size() - end_ < kBlockBytes / 2) {
-    buffer_.resize(
-        std::min(buffer_.size() * 2, std::max(buffer_.size(), max_line_bytes_) + kBlockBytes));
+  if (capacity_ - end_ < kBlockBytes / 2) {
+    const std::size_t grown =
+        std::min(capacity_ * 2, std::max(capacity_, max_line_bytes_) + kBlockBytes);
+    if (grown > capacity_) {
+      std::unique_ptr<char[]> larger(new char[grown]);
+      std::memcpy(larger.get(), buffer_.get(), end_);
+      buffer_ = std::move(larger);
+      capacity_ = grown;
+    }
   }
-  const std::size_t got = source_.read(buffer_.data() + end_, buffer_.size() - end_);
+  const std::size_t got = source_.read(buffer_.get() + end_, capacity_ - end_);
   if (got == 0) {
     eof_ = true;
     return false;
@@ -43,11 +50,10 @@ void LineReader::fail_long_line() const {
 bool LineReader::next(std::string_view& line) {
   std::size_t searched = begin_;
   for (;;) {
-    const void* hit = std::memchr(buffer_.data() + searched, '\n', end_ - searched);
+    const void* hit = std::memchr(buffer_.get() + searched, '\n', end_ - searched);
     if (hit != nullptr) {
-      const auto position =
-          static_cast<std::size_t>(static_cast<const char*>(hit) - buffer_.data());
-      line = std::string_view(buffer_.data() + begin_, position - begin_);
+      const auto position = static_cast<std::size_t>(static_cast<const char*>(hit) - buffer_.get());
+      line = std::string_view(buffer_.get() + begin_, position - begin_);
       begin_ = position + 1;
       ++line_number_;
       return true;
@@ -59,7 +65,7 @@ bool LineReader::next(std::string_view& line) {
   }
   if (begin_ == end_) return false;
   if (end_ - begin_ > max_line_bytes_) fail_long_line();
-  line = std::string_view(buffer_.data() + begin_, end_ - begin_);  // last line without '\n'
+  line = std::string_view(buffer_.get() + begin_, end_ - begin_);  // last line without '\n'
   begin_ = end_;
   ++line_number_;
   return true;

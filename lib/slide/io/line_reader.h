@@ -7,9 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "slide/io/byte_source.h"
 
@@ -45,7 +45,7 @@ class LineReader {
   // Makes at least min(n, kBlockBytes) bytes available unless the input ends first; returns how
   // many are available at data().
   std::size_t ensure(std::size_t n);
-  const char* data() const { return buffer_.data() + begin_; }
+  const char* data() const { return buffer_.get() + begin_; }
   void skip(std::size_t n) { begin_ += n; }
   // Copies n bytes unless the input ends first; returns how many were copied.
   std::size_t read(char* destination, std::size_t n);
@@ -56,7 +56,10 @@ class LineReader {
 
   ByteSource source_;
   std::size_t max_line_bytes_ = kDefaultMaxLineBytes;
-  std::vector<char> buffer_;
+  // Not a std::vector: its zero-filling of every new buffer would cost a megabyte of writes per
+  // reader (readers are made per file, and per input when fuzzing).
+  std::unique_ptr<char[]> buffer_;
+  std::size_t capacity_ = kBlockBytes;
   std::size_t begin_ = 0;  // first unread byte in buffer_
   std::size_t end_ = 0;    // one past the last valid byte in buffer_
   bool eof_ = false;
