@@ -62,7 +62,7 @@ TEST(ModelConfig, ParseSkipsCommentsAndBlankLinesAndAcceptsNoFinalNewline) {
   EXPECT_EQ(config.get_string("x"), "a=b");  // the first '=' separates
 }
 
-void expect_format_error(const std::string& text, const std::string& fragment) {
+void expect_config_error(const std::string& text, const std::string& fragment) {
   try {
     ModelConfig::parse(text, "model.slide");
     FAIL() << "accepted: " << text;
@@ -74,12 +74,12 @@ void expect_format_error(const std::string& text, const std::string& fragment) {
 }
 
 TEST(ModelConfig, ParseErrorsAreFormatErrorsWithLineNumbers) {
-  expect_format_error("a=1\nnovalue\n", "line 2: expected key=value");
-  expect_format_error("=1\n", "line 1: invalid key");
-  expect_format_error("a b=1\n", "invalid key 'a b'");
-  expect_format_error("a=1\nb=2\na=3\n", "line 3: duplicate key 'a'");
-  expect_format_error("a=1\r\n", "control character");  // CRLF damage is refused, not kept
-  expect_format_error(std::string("a=x\0y", 5), "control character");
+  expect_config_error("a=1\nnovalue\n", "line 2: expected key=value");
+  expect_config_error("=1\n", "line 1: invalid key");
+  expect_config_error("a b=1\n", "invalid key 'a b'");
+  expect_config_error("a=1\nb=2\na=3\n", "line 3: duplicate key 'a'");
+  expect_config_error("a=1\r\n", "control character");  // CRLF damage is refused, not kept
+  expect_config_error(std::string("a=x\0y", 5), "control character");
 }
 
 TEST(ModelConfig, WrongTypesAndMissingKeysAreFormatErrors) {

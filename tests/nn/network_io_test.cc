@@ -14,11 +14,11 @@
 namespace slide::nn {
 namespace {
 
-std::string temp_path(const std::string& name) {
+std::string network_file_path(const std::string& name) {
   return ::testing::TempDir() + "/engine_" + std::to_string(::getpid()) + "_" + name;
 }
 
-NetworkConfig config() {
+NetworkConfig small_config() {
   NetworkConfig c;
   c.input_dim = 300;
   c.hidden_dims = {20, 12};  // not multiples of 16: rows are padded in memory, not in the file
@@ -61,10 +61,10 @@ void save(const std::string& path, const Network& net, Trainer* trainer,
 }
 
 TEST(NetworkIo, RoundTripsConfigWeightsAndLabelCounts) {
-  Network net(config());
+  Network net(small_config());
   Rng rng(1);
   for (float& b : net.parameters().output_bias) b = rng.uniform_float();
-  const std::string path = temp_path("roundtrip.slide");
+  const std::string path = network_file_path("roundtrip.slide");
   const std::vector<std::uint64_t> counts{5, 0, 7};
   save(path, net, nullptr, counts);
   const model::ModelReader reader(path);
@@ -76,7 +76,7 @@ TEST(NetworkIo, RoundTripsConfigWeightsAndLabelCounts) {
   EXPECT_TRUE(same(net, loaded));
   EXPECT_EQ(load_label_counts(reader), counts);
   EXPECT_FALSE(same(net, Network([] {
-                      auto c = config();
+                      auto c = small_config();
                       c.seed = 1;
                       return c;
                     }())));
@@ -84,11 +84,11 @@ TEST(NetworkIo, RoundTripsConfigWeightsAndLabelCounts) {
 }
 
 TEST(NetworkIo, RefusesAnotherShape) {
-  Network net(config());
-  const std::string path = temp_path("shape.slide");
+  Network net(small_config());
+  const std::string path = network_file_path("shape.slide");
   save(path, net, nullptr);
   const model::ModelReader reader(path);
-  auto c = config();
+  auto c = small_config();
   c.output_dim = 151;
   Network wrong(c);
   EXPECT_THROW(load_network_weights(reader, wrong), FormatError);
@@ -111,13 +111,13 @@ TEST(NetworkIo, ResumedTrainingEqualsUninterruptedTraining) {
     tc.epochs = 3;
     UniformSelector selector(150, 12);
 
-    Network straight(config());
+    Network straight(small_config());
     Trainer t1(straight, selector, tc);
     for (int e = 0; e < 3; ++e) t1.train_epoch(data);
 
-    const std::string path = temp_path("checkpoint.slide");
+    const std::string path = network_file_path("checkpoint.slide");
     {
-      Network first(config());
+      Network first(small_config());
       Trainer t2(first, selector, tc);
       t2.train_epoch(data);
       save(path, first, &t2);
@@ -140,7 +140,7 @@ TEST(NetworkIo, ResumedTrainingEqualsUninterruptedTraining) {
 }
 
 TEST(NetworkIo, LshSelectorComesBackWithTheSameTables) {
-  Network net(config());
+  Network net(small_config());
   LshSelectorConfig lc;
   lc.tables.family = lsh::HashFamily::dwta;
   lc.tables.k = 2;
@@ -155,7 +155,7 @@ TEST(NetworkIo, LshSelectorComesBackWithTheSameTables) {
   selector.prepare(net);
   selector.after_step(net, {}, true, 1);  // a rebuild: the functions now come from a new seed
   ASSERT_EQ(selector.rebuilds(), 1u);
-  const std::string path = temp_path("lsh.slide");
+  const std::string path = network_file_path("lsh.slide");
   {
     model::ModelWriter writer(path, model::kKindXc);
     model::ModelConfig cfg;

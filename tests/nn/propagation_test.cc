@@ -111,7 +111,7 @@ std::vector<const float*> gradient_views(const ParameterBuffers& g, std::vector<
   return v;
 }
 
-struct Case {
+struct GradientCase {
   LossKind loss;
   Activation activation;
   std::vector<std::uint32_t> hidden;
@@ -119,9 +119,9 @@ struct Case {
   bool sampled;
 };
 
-class GradientCheck : public ::testing::TestWithParam<Case> {};
+class GradientCheck : public ::testing::TestWithParam<GradientCase> {};
 
-NetworkConfig tiny_config(const Case& c) {
+NetworkConfig tiny_config(const GradientCase& c) {
   NetworkConfig config;
   config.input_dim = 9;
   config.hidden_dims = c.hidden;
@@ -147,7 +147,7 @@ void randomize_biases(Network& net) {
 }
 
 TEST_P(GradientCheck, MatchesFiniteDifferencesOfFloat64Reference) {
-  const Case c = GetParam();
+  const GradientCase c = GetParam();
   Network net(tiny_config(c));
   randomize_biases(net);
   ExactSelector exact(7);
@@ -201,17 +201,17 @@ TEST_P(GradientCheck, MatchesFiniteDifferencesOfFloat64Reference) {
 INSTANTIATE_TEST_SUITE_P(
     AllModes, GradientCheck,
     ::testing::Values(
-        Case{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false},
-        Case{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, true},
-        Case{LossKind::softmax_cross_entropy, Activation::relu, {6, 5}, true, false},
-        Case{LossKind::softmax_cross_entropy, Activation::identity, {6, 5}, false, true},
-        Case{LossKind::binary_logistic, Activation::relu, {6}, true, false},
-        Case{LossKind::binary_logistic, Activation::relu, {6, 5}, true, true},
-        Case{LossKind::binary_logistic, Activation::identity, {6}, false, true}));
+        GradientCase{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false},
+        GradientCase{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, true},
+        GradientCase{LossKind::softmax_cross_entropy, Activation::relu, {6, 5}, true, false},
+        GradientCase{LossKind::softmax_cross_entropy, Activation::identity, {6, 5}, false, true},
+        GradientCase{LossKind::binary_logistic, Activation::relu, {6}, true, false},
+        GradientCase{LossKind::binary_logistic, Activation::relu, {6, 5}, true, true},
+        GradientCase{LossKind::binary_logistic, Activation::identity, {6}, false, true}));
 
 TEST(Propagation, SgdAppliesMinusRateTimesTheGradient) {
   for (bool sampled : {false, true}) {
-    const Case c{LossKind::softmax_cross_entropy, Activation::relu, {6, 5}, true, sampled};
+    const GradientCase c{LossKind::softmax_cross_entropy, Activation::relu, {6, 5}, true, sampled};
     Network with_adam(tiny_config(c)), with_sgd(tiny_config(c));
     ExactSelector exact(7);
     UniformSelector uniform(7, 4);
@@ -248,7 +248,7 @@ TEST(Propagation, SgdAppliesMinusRateTimesTheGradient) {
 
 TEST(Propagation, SampledWithEveryNeuronActiveEqualsExact) {
   for (LossKind loss : {LossKind::softmax_cross_entropy, LossKind::binary_logistic}) {
-    const Case c{loss, Activation::relu, {6}, true, false};
+    const GradientCase c{loss, Activation::relu, {6}, true, false};
     Network a(tiny_config(c)), b(tiny_config(c));
     ExactSelector exact(7);
     UniformSelector all(7, 7);
@@ -278,7 +278,7 @@ TEST(Propagation, FusedSoftmaxPassMatchesTwoPasses) {
   // rescaled when the running maximum grows) against the two-pass version: same loss and logits,
   // gradients equal to float rounding. 70 outputs: several chunks and a partial one; large
   // output weights so that the maximum moves between chunks.
-  const Case c{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false};
+  const GradientCase c{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false};
   NetworkConfig config = tiny_config(c);
   config.output_dim = 70;
   config.output_init = {Init::Kind::normal, 2.0f};
@@ -320,7 +320,7 @@ TEST(Propagation, FusedSoftmaxPassMatchesTwoPasses) {
 }
 
 TEST(Propagation, RejectsLabelsOutsideTheOutputLayer) {
-  const Case c{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false};
+  const GradientCase c{LossKind::softmax_cross_entropy, Activation::relu, {6}, true, false};
   Network net(tiny_config(c));
   ExactSelector exact(7);
   Workspace ws(net, exact);

@@ -12,7 +12,7 @@
 namespace slide::w2v {
 namespace {
 
-std::vector<SimilarityPair> parse(const std::string& text) {
+std::vector<SimilarityPair> parse_pairs(const std::string& text) {
   std::istringstream in(text);
   return read_similarity_pairs(in, "pairs");
 }
@@ -40,7 +40,7 @@ WordVectors animals() {
 }
 
 TEST(Similarity, HandBuiltScores) {
-  const auto pairs = parse(
+  const auto pairs = parse_pairs(
       "# comment\n"
       "Word 1\tWord 2\tHuman (mean)\r\n"
       "cat\tdog\t8\r\n"
@@ -71,7 +71,7 @@ TEST(Similarity, HandBuiltScores) {
 TEST(Similarity, BadLines) {
   auto bad = [](const std::string& text, std::uint64_t line) {
     try {
-      parse(text);
+      parse_pairs(text);
       ADD_FAILURE() << text;
     } catch (const DataError& e) {
       EXPECT_EQ(e.line(), line) << e.what();
