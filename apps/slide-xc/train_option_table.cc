@@ -140,7 +140,19 @@ po::options_description optimisation_options(TrainCommandLine& line) {
       "drop each input feature with probability P in every epoch, the rest scaled by 1/(1-P) "
       "(auto: 0.2 in exact output mode, 0 otherwise)")(
       "average-every", po::value(&o.average_every)->default_value(o.average_every)->value_name("N"),
-      "batches between the snapshots that are averaged");
+      "batches between the snapshots that are averaged")(
+      "linear-support",
+      po::value(&o.linear_support)->default_value(o.linear_support)->value_name("S"),
+      "a sparse linear path beside the hidden layer: each label reads its S most telling "
+      "features straight from the input (0 = no path)")(
+      "linear-shortlist",
+      po::value(&o.linear_shortlist)->default_value(o.linear_shortlist)->value_name("N"),
+      "add to each active set the N labels the linear path scores highest")(
+      "linear-rate",
+      po::value(&o.linear_rate)
+          ->default_value(o.linear_rate, format_default(o.linear_rate))
+          ->value_name("R"),
+      "AdaGrad rate of the linear path's weights");
   return d;
 }
 

@@ -72,6 +72,7 @@ std::uint64_t NetworkConfig::parameter_count() const {
     n += std::uint64_t{hidden_dims[l]} * hidden_dims[l - 1] + (hidden_bias ? hidden_dims[l] : 0);
   }
   n += std::uint64_t{output_dim} * last_hidden_dim() + (output_bias ? output_dim : 0);
+  n += std::uint64_t{output_dim} * linear_support;
   return n;
 }
 
@@ -99,6 +100,9 @@ std::uint64_t ParameterBuffers::bytes() const {
 Network::Network(NetworkConfig config, bool initialize) : config_(std::move(config)) {
   config_.check();
   params_ = ParameterBuffers::zeros(config_);
+  if (config_.linear_support > 0) {
+    linear_path_ = LinearPath(config_.input_dim, config_.output_dim, config_.linear_support);
+  }
   if (!initialize) return;
   init_rows(params_.input_weights, config_.hidden_init, config_.seed, 0);
   for (std::size_t l = 0; l < params_.hidden_weights.size(); ++l) {

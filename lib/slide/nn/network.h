@@ -24,6 +24,7 @@
 
 #include "slide/core/aligned_buffer.h"
 #include "slide/core/dense_matrix.h"
+#include "slide/nn/linear_path.h"
 #include "slide/simd/kernels.h"
 
 namespace slide::nn {
@@ -51,6 +52,9 @@ struct NetworkConfig {
   Init hidden_init{};
   Init output_init{};
   std::uint64_t seed = 0;
+  // Features each output neuron reads on the sparse linear path (slide/nn/linear_path.h);
+  // 0: no path.
+  std::uint32_t linear_support = 0;
 
   // Throws UsageError for a zero dimension, no hidden layer, or sizes over 2^32-1 elements per
   // row index.
@@ -94,6 +98,11 @@ class Network {
   const DenseMatrix<float>& output_weights() const { return params_.output_weights; }
   // Empty when the network has no output bias.
   std::span<const float> output_bias() const { return params_.output_bias.span(); }
+  // The sparse linear path (empty() when config().linear_support is 0). Its support starts
+  // unused: the caller chooses it (e.g. xc::choose_label_support) or loads it.
+  LinearPath& linear_path() { return linear_path_; }
+  const LinearPath& linear_path() const { return linear_path_; }
+  bool has_linear_path() const { return !linear_path_.empty(); }
 
   // A bfloat16 copy of the output rows for the bf16-weights precision mode (forward products and
   // bf16 inference). The float32 rows stay the master copy; the trainer refreshes the copy of the
@@ -122,6 +131,7 @@ class Network {
  private:
   NetworkConfig config_;
   ParameterBuffers params_;
+  LinearPath linear_path_;
   DenseMatrix<bf16> output_bf16_;
 };
 

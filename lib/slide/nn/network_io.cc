@@ -133,6 +133,7 @@ void store_network_config(const NetworkConfig& c, model::ModelConfig& out) {
   out.set_bool("net.output_bias", c.output_bias);
   // As a decimal string: a 64-bit seed does not fit a signed int64 in general.
   out.set_string("net.seed", std::to_string(c.seed));
+  if (c.linear_support > 0) out.set_int("net.linear_support", c.linear_support);
   out.set_string("net.hidden_init", init_text(c.hidden_init));
   out.set_string("net.output_init", init_text(c.output_init));
 }
@@ -177,6 +178,7 @@ NetworkConfig load_network_config(const model::ModelConfig& config) {
   }
   c.hidden_init = parse_init(config, "net.hidden_init");
   c.output_init = parse_init(config, "net.output_init");
+  if (config.has("net.linear_support")) c.linear_support = get_u32(config, "net.linear_support");
   try {
     c.check();
   } catch (const UsageError& e) {
@@ -189,6 +191,11 @@ void add_network_sections(model::ModelWriter& writer, const Network& network) {
   // The writer only reads; tensors() takes non-const buffers for the loaders' sake.
   auto& params = const_cast<ParameterBuffers&>(network.parameters());
   for (const TensorRef& t : tensors(params)) add_tensor(writer, model::Tag::from_string(t.tag), t);
+  if (network.has_linear_path()) {
+    const LinearPath& path = network.linear_path();
+    writer.add_array(kLinearFeaturesTag, path.features());
+    writer.add_array(kLinearWeightsTag, path.weights());
+  }
 }
 
 void load_network_weights(const model::ModelReader& reader, Network& network) {
@@ -201,6 +208,25 @@ void load_network_weights(const model::ModelReader& reader, Network& network) {
   }
   for (const TensorRef& t : tensors(network.parameters())) {
     read_tensor(reader, model::Tag::from_string(t.tag), t);
+  }
+  if (network.has_linear_path()) {
+    LinearPath& path = network.linear_path();
+    auto copy = [&](model::Tag tag, auto destination) {
+      const auto values = reader.section_as<typename decltype(destination)::value_type>(tag);
+      if (values.size() != destination.size()) {
+        throw FormatError(reader.path(), "section '" + tag.to_string() + "' holds " +
+                                             std::to_string(values.size()) + " values, not " +
+                                             std::to_string(destination.size()));
+      }
+      std::copy(values.begin(), values.end(), destination.begin());
+    };
+    copy(kLinearFeaturesTag, path.features());
+    copy(kLinearWeightsTag, path.weights());
+    try {
+      path.build_index();
+    } catch (const UsageError& e) {
+      throw FormatError(reader.path(), e.what());
+    }
   }
   network.refresh_bf16_all();
 }
@@ -236,6 +262,9 @@ void check_section_sizes(const model::ModelReader& reader, const NetworkConfig& 
     expect("WH" + digit + " ", c.hidden_dims[l], c.hidden_dims[l - 1]);
     expect("BH" + digit + " ", c.hidden_bias ? 1 : 0, c.hidden_dims[l]);
   }
+  // Features are uint32, weights float: both four bytes per slot.
+  expect("LPF ", c.linear_support > 0 ? c.output_dim : 0, c.linear_support);
+  expect("LPW ", c.linear_support > 0 ? c.output_dim : 0, c.linear_support);
 }
 
 }  // namespace
@@ -283,6 +312,10 @@ bool network_is_finite(const Network& network) {
   auto& params = const_cast<ParameterBuffers&>(network.parameters());
   for (const TensorRef& t : tensors(params)) {
     if (!tensor_is_finite(t)) return false;
+  }
+  if (network.has_linear_path()) {
+    const auto weights = network.linear_path().weights();
+    if (!values_are_finite(weights.data(), weights.size())) return false;
   }
   return true;
 }
@@ -493,6 +526,8 @@ void store_trainer_state(const Trainer& trainer, model::ModelConfig& out) {
 }
 
 void add_trainer_sections(model::ModelWriter& writer, Trainer& trainer) {
+  const LinearPath& path = trainer.network().linear_path();
+  if (path.training_enabled()) writer.add_array(kLinearAccumulatorsTag, path.accumulators());
   AdamState* adam = trainer.adam_state();
   if (adam == nullptr) return;
   const auto m = tensors(adam->moments1());
@@ -514,6 +549,14 @@ void add_trainer_sections(model::ModelWriter& writer, Trainer& trainer) {
 
 void load_trainer_state(const model::ModelReader& reader, Trainer& trainer) {
   const model::ModelConfig config = reader.config();
+  LinearPath& path = trainer.network().linear_path();
+  if (path.training_enabled()) {
+    const auto sums = reader.section_as<float>(kLinearAccumulatorsTag);
+    if (sums.size() != path.accumulators().size()) {
+      throw FormatError(reader.path(), "section 'LPG ' does not match the linear path");
+    }
+    std::copy(sums.begin(), sums.end(), path.accumulators().begin());
+  }
   const std::string optimizer = config.get_string("train.optimizer");
   if (optimizer != optimizer_name(trainer.config().optimizer)) {
     throw FormatError(reader.path(), "the checkpoint was trained with " + optimizer + ", not " +

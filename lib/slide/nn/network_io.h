@@ -15,7 +15,11 @@
 //   "WHl "  hidden layer l >= 1 weights [h_l x h_l-1] "BHl "  its bias (l = 1..7, one digit)
 //   "WOUT"  output weights [output_dim x h_last]      "BOUT" output bias [output_dim] (if any)
 //   "LFRQ"  optional label counts, uint64 [output_dim] (for propensity-scored metrics)
+//   "LPF "  sparse linear path (net.linear_support = S > 0): feature ids, uint32 [output_dim x S]
+//   "LPW "  its weights [output_dim x S]
+// net.linear_support is absent without a path.
 // Checkpoints add the Adam moments of every tensor above: "AMnn" (first) and "AVnn" (second),
+// and the linear path's AdaGrad sums "LPG " [output_dim x S];
 // nn = the tensor's position in the order WIN, BIN, WOUT, BOUT, WH1, BH1, WH2, ...
 // The random state needs no section: every random stream is a function of (train.seed,
 // train.step or train.epoch), so the counters restore it.
@@ -34,6 +38,9 @@
 namespace slide::nn {
 
 inline constexpr model::Tag kLabelCountsTag("LFRQ");
+inline constexpr model::Tag kLinearFeaturesTag("LPF ");
+inline constexpr model::Tag kLinearWeightsTag("LPW ");
+inline constexpr model::Tag kLinearAccumulatorsTag("LPG ");
 
 // Writes the net.* keys.
 void store_network_config(const NetworkConfig& config, model::ModelConfig& out);

@@ -107,13 +107,23 @@ TopK Predictor::predict_exact(const CsrMatrix& inputs) const {
   const simd::Kernels& kern = simd::kernels();
   const detail::TopkScanFn scan = detail::topk_scan();
 
+  const LinearPath* path = network_.has_linear_path() ? &network_.linear_path() : nullptr;
   struct Buffers {
     AlignedBuffer<float> h, c;
     AlignedBuffer<simd::bf16> h16;
+    // The linear path's scores of the neurons each row of the block reaches, by neuron id, and
+    // where each row stands in its list as the output blocks go by.
+    std::unique_ptr<LinearPathScratch> linear;
+    std::vector<std::vector<std::pair<std::uint32_t, float>>> reached;
+    std::vector<std::size_t> next;
   };
   tbb::enumerable_thread_specific<Buffers> buffers([&] {
-    return Buffers{AlignedBuffer<float>(eb * ld), AlignedBuffer<float>(eb * ob),
-                   AlignedBuffer<simd::bf16>(use_bf16 ? eb * ld16 : 0)};
+    return Buffers{AlignedBuffer<float>(eb * ld),
+                   AlignedBuffer<float>(eb * ob),
+                   AlignedBuffer<simd::bf16>(use_bf16 ? eb * ld16 : 0),
+                   path ? std::make_unique<LinearPathScratch>(*path) : nullptr,
+                   std::vector<std::vector<std::pair<std::uint32_t, float>>>(path ? eb : 0),
+                   std::vector<std::size_t>(path ? eb : 0)};
   });
   const std::size_t blocks = (rows + eb - 1) / eb;
   tbb::task_arena arena(config_.threads > 0 ? config_.threads : tbb::task_arena::automatic);
@@ -131,6 +141,18 @@ TopK Predictor::predict_exact(const CsrMatrix& inputs) const {
                 kern.f32_to_bf16(b.h.data() + i * ld, b.h16.data() + i * ld16, hidden);
               }
             }
+            if (path) {
+              for (std::size_t i = 0; i < m; ++i) {
+                b.linear->score_reached(*path, inputs.row(begin + i));
+                auto& list = b.reached[i];
+                list.clear();
+                for (std::uint32_t id : b.linear->reached()) {
+                  list.emplace_back(id, b.linear->score_of(id));
+                }
+                std::sort(list.begin(), list.end());
+                b.next[i] = 0;
+              }
+            }
             for (std::size_t first = 0; first < outputs; first += ob) {
               const std::size_t n = std::min(ob, outputs - first);
               if (use_bf16) {
@@ -138,6 +160,16 @@ TopK Predictor::predict_exact(const CsrMatrix& inputs) const {
                                   m, n, hidden);
               } else {
                 kern.gemm_nt(b.h.data(), ld, w.row(first), w.stride(), b.c.data(), n, m, n, hidden);
+              }
+              if (path) {
+                // Each row's path scores that fall in this block of neurons.
+                for (std::size_t i = 0; i < m; ++i) {
+                  const auto& list = b.reached[i];
+                  std::size_t& at = b.next[i];
+                  for (; at < list.size() && list[at].first < first + n; ++at) {
+                    b.c[i * n + (list[at].first - first)] += list[at].second;
+                  }
+                }
               }
               for (std::size_t i = 0; i < m; ++i) {
                 scan(b.c.data() + i * n, bias.empty() ? nullptr : bias.data() + first, n,
@@ -176,7 +208,9 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
     // Per output id, the last row (+1) that selected it: dedups always_scored against the
     // selector's candidates without clearing per row. Empty without always_scored.
     std::vector<std::uint64_t> seen_row;
+    std::unique_ptr<LinearPathScratch> linear;  // with a sparse linear path
   };
+  const LinearPath* path = network_.has_linear_path() ? &network_.linear_path() : nullptr;
   const std::span<const std::uint32_t> always = config_.always_scored;
   tbb::enumerable_thread_specific<Scratch> scratch([&] {
     Scratch s{selector.make_scratch(),
@@ -187,7 +221,8 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
               {}};
     s.ids.reserve(selector.max_selected() + always.size());
     s.logits.reserve(selector.max_selected() + always.size());
-    if (!always.empty()) s.seen_row.assign(network_.output_dim(), 0);
+    if (!always.empty() || path) s.seen_row.assign(network_.output_dim(), 0);
+    if (path) s.linear = std::make_unique<LinearPathScratch>(*path);
     return s;
   });
   tbb::task_arena arena(config_.threads > 0 ? config_.threads : tbb::task_arena::automatic);
@@ -202,7 +237,7 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
             Rng rng(config_.seed, kPredictStream, first_row + i);
             selector.select(std::span<const float>(s.h.data(), hidden), {}, rng, *s.selector,
                             s.ids);
-            if (!always.empty()) {
+            if (!always.empty() || path) {
               const std::uint64_t stamp = first_row + i + 1;
               for (std::uint32_t id : s.ids) s.seen_row[id] = stamp;
               for (std::uint32_t id : always) {
@@ -211,10 +246,23 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
                   s.ids.push_back(id);
                 }
               }
+              if (path) {
+                s.linear->score_reached(*path, row);
+                s.linear->append_strongest(
+                    config_.linear_shortlist,
+                    [&](std::uint32_t id) { return s.seen_row[id] == stamp; }, s.ids);
+              }
             }
             s.logits.resize(s.ids.size());
             kern.dot_rows(s.h.data(), w.data(), w.stride(), s.ids.data(), s.ids.size(), hidden,
                           s.logits.data());
+            if (path) {
+              s.linear->scatter(row);
+              for (std::size_t j = 0; j < s.ids.size(); ++j) {
+                s.logits[j] += path->score(s.ids[j], s.linear->dense());
+              }
+              s.linear->unscatter(row);
+            }
             float* top_scores = out.scores.data() + i * k;
             std::uint32_t* top_ids = out.ids.data() + i * k;
             for (std::size_t j = 0; j < s.ids.size(); ++j) {

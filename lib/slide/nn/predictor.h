@@ -12,7 +12,8 @@
 // Selected: only the candidates a NeuronSelector returns (e.g. LSH buckets), and the fixed
 // always_scored ids, are scored.
 //
-// Scores are logits (w_j . h + b_j), which rank like the softmax probabilities. The result is
+// Scores are logits (w_j . h + b_j, plus the sparse linear path's part when the network has
+// one), which rank like the softmax probabilities. The result is
 // deterministic and independent of the thread count.
 
 #include <cstdint>
@@ -52,6 +53,9 @@ struct PredictorConfig {
   // frequent labels, which hashing the weights alone misses because their logits owe much to
   // the bias). Each id must be below the output dimension.
   std::vector<std::uint32_t> always_scored;
+  // predict_selected with a network that has a sparse linear path: how many of the neurons the
+  // path scores highest join each row's candidates.
+  std::uint32_t linear_shortlist = 0;
 };
 
 class Predictor {

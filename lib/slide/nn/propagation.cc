@@ -76,6 +76,25 @@ inline bool touch(const TouchedRows& rows, std::uint32_t r) {
   if (bias) *bias -= rate * alpha;
 }
 
+// AdaGrad on one neuron's slots of the sparse linear path, for dL/dlogit = g: the slots whose
+// feature the input carries (dense: the scattered input) step by -rate * gx / sqrt(G + eps).
+[[gnu::noinline]] void hogwild_linear_path_step(LinearPath& path, std::uint32_t neuron, float g,
+                                                const float* dense, float rate) {
+  constexpr float kEpsilon = 1e-8f;
+  const std::size_t support = path.support();
+  const std::size_t base = std::size_t{neuron} * support;
+  const std::uint32_t* f = path.features().data() + base;
+  float* v = path.weights().data() + base;
+  float* sum_squares = path.accumulators().data() + base;
+  for (std::size_t s = 0; s < support; ++s) {
+    const float x = dense[f[s]];
+    if (x == 0.0f) continue;
+    const float gradient = g * x;
+    sum_squares[s] += gradient * gradient;
+    v[s] -= rate * gradient / std::sqrt(sum_squares[s] + kEpsilon);
+  }
+}
+
 // The output layer's forward pass over the active rows fused with the softmax part of the
 // backward pass (online softmax, as FlashAttention does it): each row is read from memory once.
 // Chunks of kFusedChunk rows: their logits (dot_rows, which prefetches), then with M the running
@@ -86,8 +105,8 @@ inline bool touch(const TouchedRows& rows, std::uint32_t r) {
 template <class Row>
 float fused_output_forward(const simd::Kernels& k, const float* h, const bf16* h16, const Row* rows,
                            std::size_t stride, const std::uint32_t* ids, std::size_t n,
-                           std::size_t hidden, const float* bias, float* logits, float* acc,
-                           float* e) {
+                           std::size_t hidden, const float* bias, const LinearPath* path,
+                           const float* dense, float* logits, float* acc, float* e) {
   std::memset(acc, 0, hidden * sizeof(float));
   float running_max = -std::numeric_limits<float>::infinity();
   float sum = 0.0f;
@@ -107,6 +126,7 @@ float fused_output_forward(const simd::Kernels& k, const float* h, const bf16* h
     float chunk_max = running_max;
     for (std::size_t j = 0; j < count; ++j) {
       if (bias) l[j] += bias[ids[c + j]];
+      if (path) l[j] += path->score(ids[c + j], dense);
       chunk_max = std::max(chunk_max, l[j]);
     }
     if (chunk_max > running_max) {
@@ -166,6 +186,21 @@ ExampleResult train_example(Network& network, SparseRow input,
   ExampleResult result;
   result.positives = selector.select(std::span<const float>(h, hidden), labels, rng,
                                      *ws.selector_scratch, ws.active);
+  LinearPath* path = network.has_linear_path() ? &network.linear_path() : nullptr;
+  const float* dense = nullptr;
+  if (path) {
+    ws.linear->scatter(input);
+    dense = ws.linear->dense();
+    if (sink.linear_shortlist > 0 && !selector.selects_all()) {
+      // The neurons whose features the input carries, strongest first, beside the selector's.
+      SelectorScratch& marks = *ws.selector_scratch;
+      marks.clear();
+      for (std::uint32_t id : ws.active) marks.mark(id);
+      ws.linear->score_reached(*path, input);
+      ws.linear->append_strongest(
+          sink.linear_shortlist, [&](std::uint32_t id) { return marks.contains(id); }, ws.active);
+    }
+  }
   const std::size_t n = ws.active.size();
   result.active = n;
   ws.logits.resize(n);
@@ -183,11 +218,11 @@ ExampleResult train_example(Network& network, SparseRow input,
     if (bf16_rows) {
       const DenseMatrix<bf16>& w16 = network.output_weights_bf16();
       fused_sum = fused_output_forward(k, h, ws.hidden_bf16.data(), w16.data(), w16.stride(), ids,
-                                       n, hidden, out_b, ws.logits.data(), ws.softmax_acc.data(),
-                                       ws.chunk_exp.data());
+                                       n, hidden, out_b, path, dense, ws.logits.data(),
+                                       ws.softmax_acc.data(), ws.chunk_exp.data());
     } else {
       fused_sum = fused_output_forward(k, h, ws.hidden_bf16.data(), out_w.data(), out_w.stride(),
-                                       ids, n, hidden, out_b, ws.logits.data(),
+                                       ids, n, hidden, out_b, path, dense, ws.logits.data(),
                                        ws.softmax_acc.data(), ws.chunk_exp.data());
     }
   } else {
@@ -201,8 +236,21 @@ ExampleResult train_example(Network& network, SparseRow input,
     if (out_b) {
       for (std::size_t j = 0; j < n; ++j) ws.logits[j] += out_b[ids[j]];
     }
+    if (path) {
+      for (std::size_t j = 0; j < n; ++j) ws.logits[j] += path->score(ids[j], dense);
+    }
   }
   result.loss = compute_loss(loss_kind, ws.logits, result.positives, ws.grad);
+  if (path) {
+    if (!(loss_kind == LossKind::softmax_cross_entropy && result.positives == 0)) {
+      for (std::size_t j = 0; j < n; ++j) {
+        if (ws.grad[j] != 0.0f) {
+          hogwild_linear_path_step(*path, ids[j], ws.grad[j], dense, sink.linear_rate);
+        }
+      }
+    }
+    ws.linear->unscatter(input);
+  }
   if (loss_kind == LossKind::softmax_cross_entropy && result.positives == 0) return result;
 
   // Output layer backward: dL/dh from each row before that row is updated.

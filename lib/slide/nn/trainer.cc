@@ -78,6 +78,7 @@ Trainer::Trainer(Network& network, NeuronSelector& selector, TrainerConfig confi
     throw UsageError("the neuron selector covers " + std::to_string(selector_.output_dim()) +
                      " outputs but the network has " + std::to_string(network_.output_dim()));
   }
+  if (network_.has_linear_path()) network_.linear_path().enable_training();
   if (config_.optimizer != OptimizerKind::sgd) {
     adam_.emplace(network_.config(), config_.adam);
   } else if (selector_.wants_changed_rows()) {
@@ -127,6 +128,8 @@ TrainStats Trainer::train_batch(const SparseDataset& data, std::span<const std::
     sink.output_rows.flags = sgd_output_flags_.data();  // null unless the selector wants rows
   }
   sink.fuse_softmax = config_.fuse_output_softmax;
+  sink.linear_rate = config_.linear_rate;
+  sink.linear_shortlist = config_.linear_shortlist;
   const bool deferred =
       config_.optimizer == OptimizerKind::lazy_adam && config_.defer_output_gradient;
   const std::size_t hidden_stride = padded_stride<float>(network_.hidden_dim());

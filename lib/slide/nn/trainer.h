@@ -51,6 +51,10 @@ struct TrainerConfig {
   bool defer_output_gradient = true;
   // Adam + softmax: forward and softmax backward in one pass over the active rows.
   bool fuse_output_softmax = true;
+  // The network's sparse linear path (if any): AdaGrad's rate, and how many of the neurons it
+  // scores highest join each active set.
+  float linear_rate = 0.05f;
+  std::uint32_t linear_shortlist = 0;
 
   void check() const;  // throws UsageError
 };
@@ -127,6 +131,7 @@ class Trainer {
   // Null for SGD.
   AdamState* adam_state() { return adam_ ? &*adam_ : nullptr; }
   const Network& network() const { return network_; }
+  Network& network() { return network_; }
 
  private:
   void prepare_once();

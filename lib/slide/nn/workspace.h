@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "slide/core/aligned_buffer.h"
+#include "slide/nn/linear_path.h"
 #include "slide/nn/network.h"
 #include "slide/nn/neuron_selector.h"
 #include "slide/nn/optimizer.h"
@@ -33,6 +34,8 @@ struct Workspace {
   std::uint32_t batch_slot = 0;
   OutputGradientLog output_log;
   std::unique_ptr<SelectorScratch> selector_scratch;
+  // The sparse linear path's scratch (null without a path).
+  std::unique_ptr<LinearPathScratch> linear;
   // Rows whose flag this thread set during the current batch (lazy Adam and changed-row
   // reporting); the trainer merges and clears them after each batch.
   std::vector<std::uint32_t> touched_input, touched_output;

@@ -52,6 +52,7 @@ nn::PredictorConfig predictor_config(const Model& model, const PredictOptions& o
                              .seed = options.seed};
   if (options.inference == Inference::lsh) {
     config.always_scored = head_label_ids(model, inference_lsh(model, options).head_labels);
+    config.linear_shortlist = options.linear_shortlist;
   }
   return config;
 }

@@ -24,6 +24,8 @@
 namespace slide::xc {
 
 enum class Inference { exact, lsh };
+
+inline constexpr std::uint32_t kPredictLinearShortlist = 1024;
 // "exact" or "lsh"; UsageError otherwise.
 Inference parse_inference(const std::string& name);
 
@@ -42,6 +44,9 @@ struct PredictOptions {
   std::optional<std::uint32_t> active_size;  // candidates per row from the tables
   std::optional<std::uint32_t> lsh_k, lsh_l;
   std::optional<std::size_t> head_labels;  // also scored for every row (LSH inference)
+  // LSH inference of a model with a sparse linear path: the labels it scores highest that join
+  // each row's candidates.
+  std::uint32_t linear_shortlist = kPredictLinearShortlist;
   int threads = 0;                         // 0: every hardware thread
   std::uint64_t seed = 0;
 };

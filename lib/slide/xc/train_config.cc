@@ -100,6 +100,7 @@ void take_checkpoint_choices(TrainOptions& o, const ResumePoint& resume, const D
   take.require("output-mode", o.output_mode, resume.settings().output_mode,
                name_text(output_mode_name));
   take.require("hidden", o.hidden, resume.network().last_hidden_dim(), number_text);
+  take.require("linear-support", o.linear_support, resume.network().linear_support, number_text);
   take.require("precision", o.precision, resume.settings().precision, name_text(precision_name));
   take.require("optimizer", o.optimizer, resume.optimizer(), name_text(optimizer_name));
   if (resume.seed()) take.require("seed", o.seed, *resume.seed(), number_text);
@@ -123,6 +124,7 @@ nn::NetworkConfig network_config(const TrainOptions& o, const DataShape& shape,
   net.hidden_dims = {hidden};
   net.output_dim = shape.labels;
   net.seed = o.seed;
+  net.linear_support = o.linear_support;
   // Glorot uniform for the input layer and 1/sqrt(fan-in) for the output layer (PyTorch's
   // defaults for this network): a 0.01 standard deviation learns markedly slower here.
   net.hidden_init = {nn::Init::Kind::uniform,
@@ -166,6 +168,8 @@ nn::TrainerConfig trainer_config(const TrainOptions& o) {
   t.batch_size = o.batch_size;
   t.threads = o.threads > 0 ? o.threads : oneapi::tbb::info::default_concurrency();
   t.seed = o.seed;
+  t.linear_rate = o.linear_rate;
+  t.linear_shortlist = o.linear_shortlist;
   t.check();
   return t;
 }

@@ -105,6 +105,9 @@ void validate(const TrainOptions& o) {
   }
   if (o.checkpoint_minutes < 0) throw UsageError("--checkpoint-every must be >= 0");
   if (o.active_size == 0) throw UsageError("--active-size must be positive");
+  if (!(o.linear_rate > 0) || !std::isfinite(o.linear_rate)) {
+    throw UsageError("--linear-rate must be a positive number");
+  }
 }
 
 }  // namespace slide::xc

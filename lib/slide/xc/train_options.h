@@ -51,6 +51,11 @@ struct TrainOptions {
   std::uint32_t hidden = 128;  // automatic: 256 in exact output mode without a preset
   OutputMode output_mode = OutputMode::automatic;  // exact below kAutoLshLabels labels, else lsh
   nn::Precision precision = nn::Precision::f32;
+  // The sparse linear path (slide/nn/linear_path.h): features per label (0: none), how many
+  // labels it adds to each active set, and AdaGrad's rate for its weights.
+  std::uint32_t linear_support = 0;
+  std::uint32_t linear_shortlist = 0;
+  float linear_rate = 0.05f;
 
   // LSH and active sets (output modes lsh and uniform).
   lsh::HashFamily hash_family = lsh::HashFamily::dwta;

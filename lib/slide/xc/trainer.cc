@@ -17,6 +17,7 @@
 #include "slide/xc/data_files.h"
 #include "slide/xc/evaluation.h"
 #include "slide/xc/input_dropout.h"
+#include "slide/xc/label_support.h"
 #include "slide/xc/metrics.h"
 #include "slide/xc/model.h"
 #include "slide/xc/row_sampling.h"
@@ -144,6 +145,10 @@ TrainingRun::TrainingRun(const TrainConfig& config, Dataset train, std::optional
       checkpoints_(config.checkpoint, resume != nullptr, 0) {
   label_counts_ = train_.label_counts();
   label_counts_.resize(config.network.output_dim, 0);
+  if (network_.has_linear_path() && resume == nullptr) {
+    choose_label_support(train_, network_.linear_path(),
+                         {.initial_norm = kLinearInitialNorm, .threads = config.trainer.threads});
+  }
   // Snapshots of the weights from average_first_epoch_ on; checkpoints carry the mean so far.
   if (config.average_epochs > 0) average_.emplace(config.network);
   if (resume) {
