@@ -45,6 +45,10 @@ void add_model_options(po::options_description& d, ModelArgs& a) {
           "lsh inference: also score the N most frequent training labels (auto: 10% of the labels "
           "for a model trained in exact mode, else the larger of 1024 and the training active-set "
           "size)")(
+          "linear-shortlist",
+          po::value(&p.linear_shortlist)->default_value(p.linear_shortlist)->value_name("N"),
+          "lsh inference of a model with a linear path (train --linear-support): also score the "
+          "N labels the path scores highest")(
           "precision",
           po::value<std::string>()->default_value("auto")->value_name("P")->notifier(
               [&p](const std::string& name) { p.precision = xc::parse_product_precision(name); }),

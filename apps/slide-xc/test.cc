@@ -71,7 +71,7 @@ int test_prediction_file(const po::variables_map& vm, const ModelArgs& a, const 
   // A skipped row would pair every later prediction with the wrong labels.
   if (t.skip_bad_rows) throw UsageError("--skip-bad-rows does not go with --predictions");
   for (const char* model_only : {"inference", "active-policy", "active-size", "lsh-k", "lsh-l",
-                                 "head-labels", "precision"}) {
+                                 "head-labels", "linear-shortlist", "precision"}) {
     if (vm.count(model_only) && !vm[model_only].defaulted())
       throw UsageError(std::string("--") + model_only + " is about a model's predictions; " +
                        "--predictions scores a file");

@@ -152,7 +152,12 @@ po::options_description optimisation_options(TrainCommandLine& line) {
       po::value(&o.linear_rate)
           ->default_value(o.linear_rate, format_default(o.linear_rate))
           ->value_name("R"),
-      "AdaGrad rate of the linear path's weights");
+      "AdaGrad rate of the linear path's weights")(
+      "linear-init",
+      po::value(&o.linear_init)
+          ->default_value(o.linear_init, format_default(o.linear_init))
+          ->value_name("N"),
+      "Euclidean norm of each label's starting linear-path weights");
   return d;
 }
 

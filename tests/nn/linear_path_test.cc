@@ -28,7 +28,7 @@ void fill_path(LinearPath& path, std::uint64_t seed) {
   auto weights = path.weights();
   for (std::size_t slot = 0; slot < features.size(); ++slot) {
     features[slot] = rng.uniform(5) == 0 ? path.unused_feature()
-                                               : static_cast<std::uint32_t>(rng.uniform(kFeatures));
+                                         : static_cast<std::uint32_t>(rng.uniform(kFeatures));
     weights[slot] = static_cast<float>(rng.normal());
   }
   path.build_index();
@@ -102,7 +102,8 @@ TEST(LinearPath, StrongestAreTheBestPositiveScoresNotSkipped) {
   const RandomRow x = random_row(rng);
   scratch.score_reached(path, x.row());
   std::vector<std::uint32_t> out{7};
-  scratch.append_strongest(5, [](std::uint32_t id) { return id % 2 == 1; }, out);
+  scratch.append_strongest(
+      5, [](std::uint32_t id) { return id % 2 == 1; }, out);
   std::vector<std::uint32_t> expected;
   for (std::uint32_t n : scratch.reached()) {
     if (n % 2 == 0 && scratch.score_of(n) > 0.0f) expected.push_back(n);
@@ -137,7 +138,8 @@ std::vector<double> reference_logits(const Network& net, const RandomRow& x,
   std::vector<double> logits;
   for (std::uint32_t j : active) {
     double z = net.output_bias().empty() ? 0.0 : net.output_bias()[j];
-    for (std::size_t i = 0; i < net.hidden_dim(); ++i) z += double(net.output_weights().row(j)[i]) * h[i];
+    for (std::size_t i = 0; i < net.hidden_dim(); ++i)
+      z += double(net.output_weights().row(j)[i]) * h[i];
     logits.push_back(z + reference_score(net.linear_path(), j, x));
   }
   return logits;
@@ -172,7 +174,8 @@ TEST(LinearPath, TrainingGradientUsesLogitsWithThePathAndAdagradSteps) {
     for (double z : logits) total += std::exp(z - top);
     for (std::size_t j = 0; j < active.size(); ++j) {
       const double target = j < labels.size() ? 0.5 : 0.0;
-      EXPECT_NEAR(grad[j], std::exp(logits[j] - top) / total - target, 2e-5) << "neuron " << active[j];
+      EXPECT_NEAR(grad[j], std::exp(logits[j] - top) / total - target, 2e-5)
+          << "neuron " << active[j];
     }
     // Second pass with a rate: each slot whose feature the input carries steps by
     // -rate * gx / sqrt(G + eps), G holding (gx)^2 from each pass; the others stay.
@@ -213,8 +216,8 @@ TEST(LinearPath, ShortlistAddsTheStrongestReachedNeuronsToASampledActiveSet) {
   const RandomRow x = random_row(data_rng);
   const std::vector<std::uint32_t> labels{3};
   Rng rng(2);
-  train_example(net, x.row(), labels, uniform, LossKind::softmax_cross_entropy, Precision::f32,
-                rng, ws, sink);
+  train_example(net, x.row(), labels, uniform, LossKind::softmax_cross_entropy, Precision::f32, rng,
+                ws, sink);
   const std::vector<std::uint32_t> active = ws.active;
   ASSERT_GE(active.size(), 1u);
   EXPECT_EQ(active[0], 3u);
@@ -222,7 +225,8 @@ TEST(LinearPath, ShortlistAddsTheStrongestReachedNeuronsToASampledActiveSet) {
   LinearPathScratch scratch(net.linear_path());
   scratch.score_reached(net.linear_path(), x.row());
   std::vector<std::uint32_t> best;
-  scratch.append_strongest(4, [&](std::uint32_t) { return false; }, best);
+  scratch.append_strongest(
+      4, [&](std::uint32_t) { return false; }, best);
   for (std::uint32_t id : best) {
     EXPECT_NE(std::find(active.begin(), active.end(), id), active.end()) << "neuron " << id;
   }
@@ -244,8 +248,8 @@ TEST(LinearPath, ExactPredictionAddsThePathAndSelectingEveryNeuronEqualsIt) {
   }
   PredictorConfig pc;
   pc.top_k = 4;
-  pc.example_block = 7;   // several example blocks with a tail
-  pc.output_block = 16;   // several output blocks with a tail
+  pc.example_block = 7;  // several example blocks with a tail
+  pc.output_block = 16;  // several output blocks with a tail
   pc.linear_shortlist = kNeurons;
   const Predictor predictor(net, pc);
   const TopK exact = predictor.predict_exact(rows);

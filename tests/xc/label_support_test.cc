@@ -34,7 +34,8 @@ TEST(LabelSupport, ChoosesTheFeaturesALabelsRowsCarryAboveTheBackground) {
   EXPECT_EQ(f[1], 2u);
   EXPECT_EQ(f[2], unused);
   EXPECT_NEAR(std::hypot(w[0], w[1]), 2.0f, 1e-5f);
-  EXPECT_NEAR(w[0] / w[1], (2.0 - 1.0) / (0.25 - 0.125), 1e-4);
+  // Weighted by idf: log(4 / 2) for feature 1, log(4 / 1) for feature 2.
+  EXPECT_NEAR(w[0] / w[1], (2.0 - 1.0) * std::log(2.0) / ((0.25 - 0.125) * std::log(4.0)), 1e-4);
   // Label 1: feature 3 only.
   EXPECT_EQ(f[3], 3u);
   EXPECT_EQ(f[4], unused);

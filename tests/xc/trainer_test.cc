@@ -133,6 +133,38 @@ TEST_F(XcTrainer, ResumedLshRunTakesItsSettingsFromTheCheckpoint) {
   EXPECT_EQ(Model::load((dir_ / "model").string()).settings().lsh.active.beta, 32u);
 }
 
+TEST_F(XcTrainer, LinearPathTrainsSavesAndResumesAsTheUninterruptedRun) {
+  auto with_path = [&](const std::string& model) {
+    TrainOptions o = options(model);
+    o.output_mode = OutputMode::lsh;
+    o.active_size = 32;
+    o.k = 3;
+    o.l = 8;
+    o.linear_support = 8;
+    o.linear_shortlist = 16;
+    o.linear_rate = 0.02f;
+    o.given = {"output-mode",    "active-size",      "k",          "l",
+               "linear-support", "linear-shortlist", "linear-rate"};
+    return o;
+  };
+  Trainer(with_path("reference")).run();
+  train_stopped(with_path("model"), 23);
+  // The support, the shortlist, the path's rate and its AdaGrad sums come from the checkpoint.
+  TrainOptions resumed = options("model");
+  resumed.resume = true;
+  Trainer(resumed).run();
+  EXPECT_EQ(slurp(dir_ / "reference"), slurp(dir_ / "model"));
+  const Model model = Model::load((dir_ / "model").string());
+  ASSERT_TRUE(model.network().has_linear_path());
+  EXPECT_EQ(model.network().linear_path().support(), 8u);
+  // Label 0's support was chosen from the data: it reads features, not only unused slots.
+  std::size_t used = 0;
+  for (std::uint32_t f : model.network().linear_path().features()) {
+    used += f != model.network().linear_path().unused_feature();
+  }
+  EXPECT_GT(used, 159u * 4);
+}
+
 TEST_F(XcTrainer, ResumeRefusesAFlagThatContradictsTheCheckpoint) {
   train_stopped(options("model"), 10);
   TrainOptions resumed = options("model");

@@ -13,6 +13,9 @@ LinearPath::LinearPath(std::uint32_t input_dim, std::uint32_t output_dim, std::u
   if (input_dim == std::numeric_limits<std::uint32_t>::max()) {
     throw UsageError("the input dimension leaves no id for an unused slot");
   }
+  if (std::uint64_t{output_dim} * support > std::numeric_limits<std::uint32_t>::max()) {
+    throw UsageError("a linear path holds at most 2^32 - 1 slots (labels x support)");
+  }
   const std::size_t slots = std::size_t{output_dim} * support;
   features_ = AlignedBuffer<std::uint32_t>(slots);
   weights_ = AlignedBuffer<float>(slots);
@@ -42,7 +45,7 @@ void LinearPath::build_index() {
   std::vector<std::uint64_t> next(postings_start_.begin(), postings_start_.end() - 1);
   for (std::size_t slot = 0; slot < features_.size(); ++slot) {
     const std::uint32_t f = features_[slot];
-    if (f != input_dim_) postings_slot_[next[f]++] = slot;
+    if (f != input_dim_) postings_slot_[next[f]++] = static_cast<std::uint32_t>(slot);
   }
 }
 
@@ -69,7 +72,7 @@ void LinearPathScratch::score_reached(const LinearPath& path, SparseRow input) {
   const float* weights = path.weights().data();
   for (std::size_t i = 0; i < input.size(); ++i) {
     const float x = input.value(i);
-    for (std::uint64_t slot : path.slots_reading(input.ids[i])) {
+    for (std::uint32_t slot : path.slots_reading(input.ids[i])) {
       const auto neuron = static_cast<std::uint32_t>(slot / support);
       if (stamp_[neuron] != generation_) {
         stamp_[neuron] = generation_;

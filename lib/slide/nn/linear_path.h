@@ -62,7 +62,8 @@ class LinearPath {
   void build_index();
 
   // The path's part of neuron j's logit, for an input scattered into `dense` (input_dim + 1
-  // floats, the last always zero).
+  // floats, the last always zero). The engine uses LinearPathScratch::score_of, which gives the
+  // same sum in the input's feature order.
   float score(std::uint32_t neuron, const float* dense) const {
     const std::uint32_t* f = features_.data() + std::size_t{neuron} * support_;
     const float* v = weights_.data() + std::size_t{neuron} * support_;
@@ -72,7 +73,7 @@ class LinearPath {
   }
 
   // Inverted index: the slots (neuron * support + s) that read feature f.
-  std::span<const std::uint64_t> slots_reading(std::uint32_t feature) const {
+  std::span<const std::uint32_t> slots_reading(std::uint32_t feature) const {
     return {postings_slot_.data() + postings_start_[feature],
             postings_start_[feature + 1] - postings_start_[feature]};
   }
@@ -83,7 +84,7 @@ class LinearPath {
   AlignedBuffer<float> weights_, accumulators_;
   // Inverted index: slots [postings_start_[f], postings_start_[f + 1]) of postings_slot_.
   std::vector<std::uint64_t> postings_start_;
-  std::vector<std::uint64_t> postings_slot_;
+  std::vector<std::uint32_t> postings_slot_;
 };
 
 // Per-thread scratch for the path: the input scattered densely, and the path's scores of the
@@ -100,7 +101,10 @@ class LinearPathScratch {
   // Scores every neuron that reads one of the input's features; reached() lists them once each.
   void score_reached(const LinearPath& path, SparseRow input);
   std::span<const std::uint32_t> reached() const { return reached_; }
-  float score_of(std::uint32_t neuron) const { return scores_[neuron]; }
+  bool reaches(std::uint32_t neuron) const { return stamp_[neuron] == generation_; }
+  // The path's score of a reached neuron (of any neuron: 0 when not reached, since it reads
+  // none of the input's features).
+  float score_of(std::uint32_t neuron) const { return reaches(neuron) ? scores_[neuron] : 0.0f; }
 
   // After score_reached: appends to `out` the best `count` reached neurons by score (ties to
   // the lower id) with a positive score and !skip(id).
@@ -127,7 +131,8 @@ void LinearPathScratch::append_strongest(std::size_t count, Skip skip,
     return scores_[a] > scores_[b] || (scores_[a] == scores_[b] && a < b);
   };
   const auto middle = candidates_.begin() + static_cast<std::ptrdiff_t>(take);
-  if (take < candidates_.size()) std::nth_element(candidates_.begin(), middle, candidates_.end(), better);
+  if (take < candidates_.size())
+    std::nth_element(candidates_.begin(), middle, candidates_.end(), better);
   std::sort(candidates_.begin(), middle, better);
   out.insert(out.end(), candidates_.begin(), middle);
 }

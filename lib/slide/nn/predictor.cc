@@ -247,7 +247,7 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
                 }
               }
               if (path) {
-                s.linear->score_reached(*path, row);
+                s.linear->score_reached(*path, row);  // also the scores added below
                 s.linear->append_strongest(
                     config_.linear_shortlist,
                     [&](std::uint32_t id) { return s.seen_row[id] == stamp; }, s.ids);
@@ -257,11 +257,9 @@ TopK Predictor::predict_selected(const CsrMatrix& inputs, const NeuronSelector& 
             kern.dot_rows(s.h.data(), w.data(), w.stride(), s.ids.data(), s.ids.size(), hidden,
                           s.logits.data());
             if (path) {
-              s.linear->scatter(row);
               for (std::size_t j = 0; j < s.ids.size(); ++j) {
-                s.logits[j] += path->score(s.ids[j], s.linear->dense());
+                s.logits[j] += s.linear->score_of(s.ids[j]);
               }
-              s.linear->unscatter(row);
             }
             float* top_scores = out.scores.data() + i * k;
             std::uint32_t* top_ids = out.ids.data() + i * k;

@@ -105,8 +105,8 @@ inline bool touch(const TouchedRows& rows, std::uint32_t r) {
 template <class Row>
 float fused_output_forward(const simd::Kernels& k, const float* h, const bf16* h16, const Row* rows,
                            std::size_t stride, const std::uint32_t* ids, std::size_t n,
-                           std::size_t hidden, const float* bias, const LinearPath* path,
-                           const float* dense, float* logits, float* acc, float* e) {
+                           std::size_t hidden, const float* bias, const LinearPathScratch* path,
+                           float* logits, float* acc, float* e) {
   std::memset(acc, 0, hidden * sizeof(float));
   float running_max = -std::numeric_limits<float>::infinity();
   float sum = 0.0f;
@@ -126,7 +126,7 @@ float fused_output_forward(const simd::Kernels& k, const float* h, const bf16* h
     float chunk_max = running_max;
     for (std::size_t j = 0; j < count; ++j) {
       if (bias) l[j] += bias[ids[c + j]];
-      if (path) l[j] += path->score(ids[c + j], dense);
+      if (path) l[j] += path->score_of(ids[c + j]);
       chunk_max = std::max(chunk_max, l[j]);
     }
     if (chunk_max > running_max) {
@@ -186,17 +186,18 @@ ExampleResult train_example(Network& network, SparseRow input,
   ExampleResult result;
   result.positives = selector.select(std::span<const float>(h, hidden), labels, rng,
                                      *ws.selector_scratch, ws.active);
+  // The linear path: only the neurons that read one of the input's features have a score or a
+  // gradient there.
   LinearPath* path = network.has_linear_path() ? &network.linear_path() : nullptr;
-  const float* dense = nullptr;
+  const LinearPathScratch* path_scores = nullptr;
   if (path) {
-    ws.linear->scatter(input);
-    dense = ws.linear->dense();
+    ws.linear->score_reached(*path, input);
+    path_scores = ws.linear.get();
     if (sink.linear_shortlist > 0 && !selector.selects_all()) {
-      // The neurons whose features the input carries, strongest first, beside the selector's.
+      // The strongest of them join the selector's choices.
       SelectorScratch& marks = *ws.selector_scratch;
       marks.clear();
       for (std::uint32_t id : ws.active) marks.mark(id);
-      ws.linear->score_reached(*path, input);
       ws.linear->append_strongest(
           sink.linear_shortlist, [&](std::uint32_t id) { return marks.contains(id); }, ws.active);
     }
@@ -218,11 +219,11 @@ ExampleResult train_example(Network& network, SparseRow input,
     if (bf16_rows) {
       const DenseMatrix<bf16>& w16 = network.output_weights_bf16();
       fused_sum = fused_output_forward(k, h, ws.hidden_bf16.data(), w16.data(), w16.stride(), ids,
-                                       n, hidden, out_b, path, dense, ws.logits.data(),
+                                       n, hidden, out_b, path_scores, ws.logits.data(),
                                        ws.softmax_acc.data(), ws.chunk_exp.data());
     } else {
       fused_sum = fused_output_forward(k, h, ws.hidden_bf16.data(), out_w.data(), out_w.stride(),
-                                       ids, n, hidden, out_b, path, dense, ws.logits.data(),
+                                       ids, n, hidden, out_b, path_scores, ws.logits.data(),
                                        ws.softmax_acc.data(), ws.chunk_exp.data());
     }
   } else {
@@ -237,16 +238,15 @@ ExampleResult train_example(Network& network, SparseRow input,
       for (std::size_t j = 0; j < n; ++j) ws.logits[j] += out_b[ids[j]];
     }
     if (path) {
-      for (std::size_t j = 0; j < n; ++j) ws.logits[j] += path->score(ids[j], dense);
+      for (std::size_t j = 0; j < n; ++j) ws.logits[j] += path_scores->score_of(ids[j]);
     }
   }
   result.loss = compute_loss(loss_kind, ws.logits, result.positives, ws.grad);
-  if (path) {
-    if (!(loss_kind == LossKind::softmax_cross_entropy && result.positives == 0)) {
-      for (std::size_t j = 0; j < n; ++j) {
-        if (ws.grad[j] != 0.0f) {
-          hogwild_linear_path_step(*path, ids[j], ws.grad[j], dense, sink.linear_rate);
-        }
+  if (path && !(loss_kind == LossKind::softmax_cross_entropy && result.positives == 0)) {
+    ws.linear->scatter(input);
+    for (std::size_t j = 0; j < n; ++j) {
+      if (ws.grad[j] != 0.0f && path_scores->reaches(ids[j])) {
+        hogwild_linear_path_step(*path, ids[j], ws.grad[j], ws.linear->dense(), sink.linear_rate);
       }
     }
     ws.linear->unscatter(input);

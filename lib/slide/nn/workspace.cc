@@ -9,7 +9,8 @@ Workspace::Workspace(const Network& network, const NeuronSelector& selector)
       softmax_acc(padded_stride<float>(network.hidden_dim())),
       chunk_exp(kFusedChunk),
       selector_scratch(selector.make_scratch()) {
-  if (network.has_linear_path()) linear = std::make_unique<LinearPathScratch>(network.linear_path());
+  if (network.has_linear_path())
+    linear = std::make_unique<LinearPathScratch>(network.linear_path());
   for (std::uint32_t h : network.config().hidden_dims) {
     z.emplace_back(padded_stride<float>(h));
     a.emplace_back(padded_stride<float>(h));

@@ -11,6 +11,8 @@ namespace {
 constexpr const char* kBatchSizeKey = "xc.train.batch_size";
 constexpr const char* kLearningRateKey = "xc.train.learning_rate";
 constexpr const char* kInputDropoutKey = "xc.train.input_dropout";
+constexpr const char* kLinearShortlistKey = "xc.train.linear_shortlist";
+constexpr const char* kLinearRateKey = "xc.train.linear_rate";
 
 // train.optimizer and train.adam_catch_up (absent before catch-up existed: lazy Adam was what
 // --optimizer adam names).
@@ -41,6 +43,10 @@ void add_checkpoint(model::ModelWriter& writer, const CheckpointParts& parts) {
   config.set_string(kBatchSizeKey, std::to_string(parts.trainer.config().batch_size));
   config.set_double(kLearningRateKey, parts.trainer.config().learning_rate);
   config.set_double(kInputDropoutKey, parts.input_dropout);
+  if (parts.trainer.network().has_linear_path()) {
+    config.set_string(kLinearShortlistKey, std::to_string(parts.trainer.config().linear_shortlist));
+    config.set_double(kLinearRateKey, parts.trainer.config().linear_rate);
+  }
   if (parts.lsh) nn::store_lsh_state(*parts.lsh, config);
   if (parts.average) nn::store_average_state(*parts.average, config);
   writer.add_config(config);
@@ -62,6 +68,12 @@ ResumePoint::ResumePoint(const std::string& path) : reader_(path), path_(path) {
     learning_rate_ = static_cast<float>(config.get_double(kLearningRateKey));
   }
   if (config.has(kInputDropoutKey)) input_dropout_ = config.get_double(kInputDropoutKey);
+  if (config.has(kLinearShortlistKey)) {
+    linear_shortlist_ = static_cast<std::uint32_t>(stored_unsigned(config, kLinearShortlistKey));
+  }
+  if (config.has(kLinearRateKey)) {
+    linear_rate_ = static_cast<float>(config.get_double(kLinearRateKey));
+  }
   if (nn::has_lsh_state(config)) lsh_base_seed_ = nn::lsh_state_base_seed(config);
 }
 

@@ -5,7 +5,8 @@
 // trainer's counters and Adam moments (train.*, slide/nn/network_io.h), the LSH selector's state
 // (lsh.state.*), the running mean of the weights, and the training choices the model keys do not
 // hold: xc.train.batch_size, xc.train.learning_rate and xc.train.input_dropout (absent from
-// checkpoints written before they were stored).
+// checkpoints written before they were stored), and with a linear path
+// xc.train.linear_shortlist and xc.train.linear_rate.
 
 #include <cstddef>
 #include <cstdint>
@@ -53,6 +54,8 @@ class ResumePoint {
   std::optional<std::size_t> batch_size() const { return batch_size_; }
   std::optional<float> learning_rate() const { return learning_rate_; }
   std::optional<double> input_dropout() const { return input_dropout_; }
+  std::optional<std::uint32_t> linear_shortlist() const { return linear_shortlist_; }
+  std::optional<float> linear_rate() const { return linear_rate_; }
   // The seed the selector's functions started from (rebuilds draw from it); nullopt when the
   // checkpoint holds no selector state.
   std::optional<std::uint64_t> lsh_base_seed() const { return lsh_base_seed_; }
@@ -73,6 +76,8 @@ class ResumePoint {
   std::optional<std::size_t> batch_size_;
   std::optional<float> learning_rate_;
   std::optional<double> input_dropout_;
+  std::optional<std::uint32_t> linear_shortlist_;
+  std::optional<float> linear_rate_;
   std::optional<std::uint64_t> lsh_base_seed_;
 };
 

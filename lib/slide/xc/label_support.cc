@@ -43,15 +43,23 @@ void choose_label_support(const Dataset& train, nn::LinearPath& path,
   }
   const std::uint32_t features = path.input_dim();
   const std::uint32_t support = path.support();
-  // Mean of each feature over all rows: the background a label's mean is compared with.
-  std::vector<double> background(features, 0.0);
+  // Mean of each feature over all rows: the background a label's mean is compared with; and
+  // its inverse document frequency, so that a feature most rows carry (which would join the
+  // support of every rare label and tell none of them apart) ranks low.
+  std::vector<double> background(features, 0.0), idf(features, 0.0);
   {
     const auto ids = train.all_feature_ids();
     const auto values = train.all_feature_values();
+    std::vector<std::uint64_t> rows_with(features, 0);
     for (std::size_t i = 0; i < ids.size(); ++i) {
       background[ids[i]] += values.empty() ? 1.0 : values[i];
+      ++rows_with[ids[i]];
     }
-    for (double& b : background) b /= static_cast<double>(std::max<std::uint64_t>(train.rows(), 1));
+    const double rows = static_cast<double>(std::max<std::uint64_t>(train.rows(), 1));
+    for (std::uint32_t f = 0; f < features; ++f) {
+      background[f] /= rows;
+      idf[f] = rows_with[f] ? std::log(rows / static_cast<double>(rows_with[f])) : 0.0;
+    }
   }
   const RowsOfLabel by_label = rows_of_label(train, train.num_labels());
   struct Scratch {
@@ -59,8 +67,9 @@ void choose_label_support(const Dataset& train, nn::LinearPath& path,
     std::vector<std::uint32_t> touched;
     std::vector<std::pair<float, std::uint32_t>> ranked;
   };
-  tbb::enumerable_thread_specific<Scratch> scratch(
-      [&] { return Scratch{std::vector<double>(features, 0.0), {}, {}}; });
+  tbb::enumerable_thread_specific<Scratch> scratch([&] {
+    return Scratch{std::vector<double>(features, 0.0), {}, {}};
+  });
   auto feature_ids = path.features();
   auto weights = path.weights();
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
@@ -85,17 +94,19 @@ void choose_label_support(const Dataset& train, nn::LinearPath& path,
             const double count = static_cast<double>(end - begin);
             s.ranked.clear();
             for (std::uint32_t f : s.touched) {
-              const double excess = s.sum[f] / count - background[f];
+              const double excess = (s.sum[f] / count - background[f]) * idf[f];
               s.sum[f] = 0.0;
               if (excess > 0.0) s.ranked.emplace_back(static_cast<float>(excess), f);
             }
             const std::size_t keep = std::min<std::size_t>(support, s.ranked.size());
-            std::partial_sort(s.ranked.begin(), s.ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                              s.ranked.end(), [](const auto& a, const auto& b) {
-                                return a.first > b.first || (a.first == b.first && a.second < b.second);
-                              });
+            std::partial_sort(
+                s.ranked.begin(), s.ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                s.ranked.end(), [](const auto& a, const auto& b) {
+                  return a.first > b.first || (a.first == b.first && a.second < b.second);
+                });
             double norm = 0.0;
-            for (std::size_t i = 0; i < keep; ++i) norm += double(s.ranked[i].first) * s.ranked[i].first;
+            for (std::size_t i = 0; i < keep; ++i)
+              norm += double(s.ranked[i].first) * s.ranked[i].first;
             const double scale = norm > 0.0 ? options.initial_norm / std::sqrt(norm) : 0.0;
             const std::size_t base = std::size_t{label} * support;
             for (std::size_t i = 0; i < keep; ++i) {

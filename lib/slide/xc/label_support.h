@@ -2,7 +2,8 @@
 
 // Which features each label's linear path reads (slide/nn/linear_path.h): the features whose
 // mean value over the label's training rows most exceeds their mean over all rows (the label's
-// centroid with the background taken out). A label seen in no training row reads nothing.
+// centroid with the background taken out), that excess weighted by the feature's inverse
+// document frequency log(rows / rows with it). A label seen in no training row reads nothing.
 
 #include <cstdint>
 
@@ -11,11 +12,8 @@
 
 namespace slide::xc {
 
-// The start the trainer gives every label's path weights (their Euclidean norm).
-inline constexpr float kLinearInitialNorm = 1.0f;
-
 struct LabelSupportOptions {
-  // Start weights: the chosen features' excess means, scaled so that each label's weights have
+  // Start weights: the chosen features' weighted excesses, scaled so that each label's weights have
   // this Euclidean norm (0: every weight starts at zero).
   float initial_norm = 1.0f;
   int threads = 0;  // 0: every hardware thread

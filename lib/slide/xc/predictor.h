@@ -47,7 +47,7 @@ struct PredictOptions {
   // LSH inference of a model with a sparse linear path: the labels it scores highest that join
   // each row's candidates.
   std::uint32_t linear_shortlist = kPredictLinearShortlist;
-  int threads = 0;                         // 0: every hardware thread
+  int threads = 0;  // 0: every hardware thread
   std::uint64_t seed = 0;
 };
 

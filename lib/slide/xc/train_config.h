@@ -34,6 +34,14 @@ inline constexpr double kExactModeInputDropout = 0.2;
 // Adam step, and each of them gets a gradient from many examples.
 inline constexpr std::uint32_t kLshFillPoolPerActive = 4;
 
+// lsh output mode without a preset, at kAutoLshLabels labels or more: a sparse linear path of this
+// many features per label, this many of its strongest labels in each active set, and this network
+// learning rate (the path does the finding and most of the scoring; a faster network adds noise to
+// its logits). Measured on the Amazon-670K shape (docs/PERFORMANCE.md, "Accuracy at scale").
+inline constexpr std::uint32_t kLshLinearSupport = 32;
+inline constexpr std::uint32_t kLshLinearShortlist = 512;
+inline constexpr float kLinearPathNetworkRate = 1e-5f;
+
 struct TrainConfig {
   OutputMode output_mode = OutputMode::exact;  // never automatic
   nn::NetworkConfig network;
@@ -42,6 +50,7 @@ struct TrainConfig {
   nn::LshSelectorConfig selector;
   nn::TrainerConfig trainer;  // threads: a count, never 0
   double input_dropout = 0;
+  float linear_init = 0;             // the norm of each label's starting linear-path weights
   std::uint64_t average_epochs = 0;  // the mean of the weights over the last ones
   std::uint64_t average_every = 10;  // batches between the averaged snapshots
   std::uint64_t eval_rows = 0;

@@ -108,6 +108,9 @@ void validate(const TrainOptions& o) {
   if (!(o.linear_rate > 0) || !std::isfinite(o.linear_rate)) {
     throw UsageError("--linear-rate must be a positive number");
   }
+  if (!(o.linear_init >= 0) || !std::isfinite(o.linear_init)) {
+    throw UsageError("--linear-init must be a number >= 0");
+  }
 }
 
 }  // namespace slide::xc

@@ -56,6 +56,8 @@ struct TrainOptions {
   std::uint32_t linear_support = 0;
   std::uint32_t linear_shortlist = 0;
   float linear_rate = 0.05f;
+  // The Euclidean norm of each label's starting path weights (slide/xc/label_support.h).
+  float linear_init = 10.0f;
 
   // LSH and active sets (output modes lsh and uniform).
   lsh::HashFamily hash_family = lsh::HashFamily::dwta;

@@ -147,7 +147,7 @@ TrainingRun::TrainingRun(const TrainConfig& config, Dataset train, std::optional
   label_counts_.resize(config.network.output_dim, 0);
   if (network_.has_linear_path() && resume == nullptr) {
     choose_label_support(train_, network_.linear_path(),
-                         {.initial_norm = kLinearInitialNorm, .threads = config.trainer.threads});
+                         {.initial_norm = config.linear_init, .threads = config.trainer.threads});
   }
   // Snapshots of the weights from average_first_epoch_ on; checkpoints carry the mean so far.
   if (config.average_epochs > 0) average_.emplace(config.network);
