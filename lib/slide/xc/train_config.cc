@@ -200,19 +200,6 @@ TrainConfig resolve(const TrainOptions& options, const DataShape& shape,
   const bool small_defaults = c.output_mode == OutputMode::exact && o.preset == Preset::none;
   if (small_defaults && !o.is_given("hidden")) o.hidden = kExactModeHidden;
   if (small_defaults && !o.is_given("input-dropout")) o.input_dropout = kExactModeInputDropout;
-  // lsh mode at lsh-mode scale without a preset: the sparse linear path, and a network that
-  // learns slowly beside it (on the Amazon-670K shape its logits otherwise drown the path's:
-  // docs/PERFORMANCE.md). On resume the support and the rate come from the checkpoint.
-  if (c.output_mode == OutputMode::lsh && o.preset == Preset::none &&
-      shape.labels >= kAutoLshLabels) {
-    if (!resume && !o.is_given("linear-support")) o.linear_support = kLshLinearSupport;
-    if (o.linear_support > 0 && !o.is_given("linear-shortlist")) {
-      o.linear_shortlist = kLshLinearShortlist;
-    }
-    if (!resume && o.linear_support > 0 && !o.is_given("learning-rate")) {
-      o.learning_rate = kLinearPathNetworkRate;
-    }
-  }
   if (c.output_mode == OutputMode::lsh && !o.is_given("fill-pool")) {
     o.fill_pool = static_cast<std::uint32_t>(std::min<std::uint64_t>(
         std::uint64_t{kLshFillPoolPerActive} * o.active_size, shape.labels));

@@ -34,14 +34,6 @@ inline constexpr double kExactModeInputDropout = 0.2;
 // Adam step, and each of them gets a gradient from many examples.
 inline constexpr std::uint32_t kLshFillPoolPerActive = 4;
 
-// lsh output mode without a preset, at kAutoLshLabels labels or more: a sparse linear path of this
-// many features per label, this many of its strongest labels in each active set, and this network
-// learning rate (the path does the finding and most of the scoring; a faster network adds noise to
-// its logits). Measured on the Amazon-670K shape (docs/PERFORMANCE.md, "Accuracy at scale").
-inline constexpr std::uint32_t kLshLinearSupport = 32;
-inline constexpr std::uint32_t kLshLinearShortlist = 512;
-inline constexpr float kLinearPathNetworkRate = 1e-5f;
-
 struct TrainConfig {
   OutputMode output_mode = OutputMode::exact;  // never automatic
   nn::NetworkConfig network;
