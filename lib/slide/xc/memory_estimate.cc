@@ -53,6 +53,14 @@ MemoryEstimate estimate_memory(const TrainConfig& config, const DataShape& shape
   m.working = 32.0 * 1024 * 1024 + config.trainer.threads * (out * 12.0 + 64.0 * 1024);
   // --input-dropout trains each epoch on a thinned copy of the data.
   if (config.input_dropout > 0) m.working += m.data;
+  // The linear path: per slot a feature id, a weight, its index entry and (training) AdaGrad's
+  // sum; per thread a dense input, the labels' scores and stamps.
+  const double slots = out * net.linear_support;
+  if (slots > 0) {
+    m.network += slots * 12.0;
+    m.optimizer += slots * 4.0;
+    m.working += config.trainer.threads * (in + 2.0 * out) * 4.0;
+  }
   return m;
 }
 
