@@ -57,6 +57,18 @@ class XcTrainer : public ::testing::Test {
     return o;
   }
 
+  // The same in lsh output mode with small tables and a short rehash period.
+  TrainOptions lsh_options(const std::string& model) const {
+    TrainOptions o = options(model);
+    o.output_mode = OutputMode::lsh;
+    o.active_size = 32;
+    o.k = 3;
+    o.l = 8;
+    o.rehash_period = 5;
+    o.given = {"output-mode", "active-size", "k", "l", "rehash-period"};
+    return o;
+  }
+
   // Trains with `o`, stopping after batch `stop_step`: the checkpoint holds the run.
   void train_stopped(TrainOptions o, std::uint64_t stop_step) {
     std::uint64_t step = 0;
@@ -112,18 +124,8 @@ TEST_F(XcTrainer, ResumedRunWritesTheUninterruptedModel) {
 }
 
 TEST_F(XcTrainer, ResumedLshRunTakesItsSettingsFromTheCheckpoint) {
-  auto lsh = [&](const std::string& model) {
-    TrainOptions o = options(model);
-    o.output_mode = OutputMode::lsh;
-    o.active_size = 32;
-    o.k = 3;
-    o.l = 8;
-    o.rehash_period = 5;
-    o.given = {"output-mode", "active-size", "k", "l", "rehash-period"};
-    return o;
-  };
-  Trainer(lsh("reference")).run();
-  train_stopped(lsh("model"), 23);
+  Trainer(lsh_options("reference")).run();
+  train_stopped(lsh_options("model"), 23);
   // Nothing structural given again: the output mode, the tables and the schedule (and the
   // tables' contents) come from the checkpoint.
   TrainOptions resumed = options("model");
@@ -135,16 +137,11 @@ TEST_F(XcTrainer, ResumedLshRunTakesItsSettingsFromTheCheckpoint) {
 
 TEST_F(XcTrainer, LinearPathTrainsSavesAndResumesAsTheUninterruptedRun) {
   auto with_path = [&](const std::string& model) {
-    TrainOptions o = options(model);
-    o.output_mode = OutputMode::lsh;
-    o.active_size = 32;
-    o.k = 3;
-    o.l = 8;
+    TrainOptions o = lsh_options(model);
     o.linear_support = 8;
     o.linear_shortlist = 16;
     o.linear_rate = 0.02f;
-    o.given = {"output-mode",    "active-size",      "k",          "l",
-               "linear-support", "linear-shortlist", "linear-rate"};
+    o.given.insert({"linear-support", "linear-shortlist", "linear-rate"});
     return o;
   };
   Trainer(with_path("reference")).run();

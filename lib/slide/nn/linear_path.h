@@ -31,6 +31,9 @@
 
 namespace slide::nn {
 
+// AdaGrad's rate for the path's weights unless told otherwise.
+inline constexpr float kDefaultLinearRate = 0.05f;
+
 class LinearPath {
  public:
   // An unused slot reads this feature: one past the input dimension, where the dense input is
@@ -60,17 +63,6 @@ class LinearPath {
   // Builds the inverted index from features(): call after changing the support. Throws
   // UsageError for a feature id > input_dim (input_dim itself marks an unused slot).
   void build_index();
-
-  // The path's part of neuron j's logit, for an input scattered into `dense` (input_dim + 1
-  // floats, the last always zero). The engine uses LinearPathScratch::score_of, which gives the
-  // same sum in the input's feature order.
-  float score(std::uint32_t neuron, const float* dense) const {
-    const std::uint32_t* f = features_.data() + std::size_t{neuron} * support_;
-    const float* v = weights_.data() + std::size_t{neuron} * support_;
-    float sum = 0.0f;
-    for (std::uint32_t s = 0; s < support_; ++s) sum += v[s] * dense[f[s]];
-    return sum;
-  }
 
   // Inverted index: the slots (neuron * support + s) that read feature f.
   std::span<const std::uint32_t> slots_reading(std::uint32_t feature) const {

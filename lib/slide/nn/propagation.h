@@ -60,7 +60,7 @@ struct GradientSink {
   TouchedRows output_rows;  // rows of the output layer (neurons)
   // The network's sparse linear path, when it has one: AdaGrad's rate for its weights, and how
   // many of the neurons the path scores highest join each active set (beside the selector's).
-  float linear_rate = 0.05f;
+  float linear_rate = kDefaultLinearRate;
   std::uint32_t linear_shortlist = 0;
 };
 

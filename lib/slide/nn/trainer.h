@@ -53,7 +53,7 @@ struct TrainerConfig {
   bool fuse_output_softmax = true;
   // The network's sparse linear path (if any): AdaGrad's rate, and how many of the neurons it
   // scores highest join each active set.
-  float linear_rate = 0.05f;
+  float linear_rate = kDefaultLinearRate;
   std::uint32_t linear_shortlist = 0;
 
   void check() const;  // throws UsageError

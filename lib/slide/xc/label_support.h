@@ -12,10 +12,13 @@
 
 namespace slide::xc {
 
+// The Euclidean norm of each label's starting weights unless told otherwise.
+inline constexpr float kDefaultLinearInit = 10.0f;
+
 struct LabelSupportOptions {
   // Start weights: the chosen features' weighted excesses, scaled so that each label's weights have
   // this Euclidean norm (0: every weight starts at zero).
-  float initial_norm = 1.0f;
+  float initial_norm = kDefaultLinearInit;
   int threads = 0;  // 0: every hardware thread
 };
 

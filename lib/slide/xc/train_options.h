@@ -17,6 +17,7 @@
 #include "slide/lsh/rebuild_schedule.h"
 #include "slide/nn/propagation.h"
 #include "slide/xc/data_files.h"
+#include "slide/xc/label_support.h"
 #include "slide/xc/model.h"
 
 namespace slide::xc {
@@ -55,9 +56,9 @@ struct TrainOptions {
   // labels it adds to each active set, and AdaGrad's rate for its weights.
   std::uint32_t linear_support = 0;
   std::uint32_t linear_shortlist = 0;
-  float linear_rate = 0.05f;
+  float linear_rate = nn::kDefaultLinearRate;
   // The Euclidean norm of each label's starting path weights (slide/xc/label_support.h).
-  float linear_init = 10.0f;
+  float linear_init = kDefaultLinearInit;
 
   // LSH and active sets (output modes lsh and uniform).
   lsh::HashFamily hash_family = lsh::HashFamily::dwta;
